@@ -1,0 +1,19 @@
+//! The Tsunagaru PWA: a leptos client-side app, built to WASM by trunk and served by
+//! `server` from `dist/`. It must keep working with no signal: the service worker
+//! (`public/sw.js`) keeps the shell, and nothing here needs the network to render.
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod browser;
+pub mod pages;
+pub mod pwa;
+pub mod settings;
+pub mod shell;
+
+/// Starts the app in `<body>`. Text size is applied first, so the first paint is
+/// already at the size the person chose.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    settings::apply_text_size(settings::load_text_size());
+    leptos::mount::mount_to_body(shell::App);
+}

@@ -1,0 +1,176 @@
+//! The app shell around every page: header with the network status, the update
+//! banner, the page itself, and the bottom navigation to the three modules.
+
+use leptos::{ev, prelude::*};
+
+use crate::{browser, i18n::*, pages::Page, pwa::Updates, settings};
+
+/// Which page is showing. Provided as context; changed only through [`navigate`].
+#[derive(Clone, Copy)]
+struct Current(RwSignal<Page>);
+
+/// Shows `page`, records it in the session history, and moves focus to the page's
+/// content so that screen-reader and keyboard users land where sighted users look.
+pub fn navigate(page: Page) {
+    let Some(Current(current)) = use_context::<Current>() else {
+        return;
+    };
+    if current.get_untracked() != page {
+        browser::push_path(page.path());
+        current.set(page);
+    }
+    browser::focus("main");
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    leptos_meta::provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Shell />
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let i18n = use_i18n();
+    i18n.set_locale(settings::locale(settings::load_lang()));
+
+    let current = RwSignal::new(Page::from_path(&browser::current_path()));
+    provide_context(Current(current));
+    let popstate = window_event_listener(ev::popstate, move |_| {
+        current.set(Page::from_path(&browser::current_path()));
+    });
+    on_cleanup(move || popstate.remove());
+
+    Effect::new(move |_| {
+        let title = format!("{} | {}", current.get().title(i18n), t_string!(i18n, app_name));
+        browser::set_title(&title);
+    });
+
+    let updates = Updates::new();
+    updates.register();
+
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="top-bar">
+            <Link page=Page::Home class="brand">{t!(i18n, app_name)}</Link>
+            <NetworkStatus />
+        </header>
+        <UpdateBanner updates />
+        <main id="main" tabindex="-1">
+            {move || current.get().view()}
+        </main>
+        <BottomNav />
+    }
+}
+
+/// A link to a page that changes the page in place instead of loading the document.
+#[component]
+pub fn Link(
+    /// Where the link goes.
+    page: Page,
+    /// CSS class of the `<a>`.
+    #[prop(optional)]
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let current = use_context::<Current>();
+    let aria_current = move || {
+        current
+            .is_some_and(|Current(c)| c.get() == page)
+            .then_some("page")
+    };
+    let on_click = move |event: ev::MouseEvent| {
+        let plain_click = event.button() == 0
+            && !(event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key());
+        if plain_click {
+            event.prevent_default();
+            navigate(page);
+        }
+    };
+    view! {
+        <a href=page.path() class=class aria-current=aria_current on:click=on_click>
+            {children()}
+        </a>
+    }
+}
+
+/// 「オンライン」 or 「オフライン」, in words as well as colour.
+#[component]
+fn NetworkStatus() -> impl IntoView {
+    let i18n = use_i18n();
+    let online = RwSignal::new(browser::is_online());
+    let up = window_event_listener(ev::online, move |_| online.set(true));
+    let down = window_event_listener(ev::offline, move |_| online.set(false));
+    on_cleanup(move || {
+        up.remove();
+        down.remove();
+    });
+    view! {
+        <p class="network" class:offline=move || !online.get() role="status" data-testid="network-status">
+            <span class="dot" aria-hidden="true"></span>
+            {move || if online.get() {
+                t_string!(i18n, status_online)
+            } else {
+                t_string!(i18n, status_offline)
+            }}
+        </p>
+    }
+}
+
+#[component]
+fn UpdateBanner(updates: Updates) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || updates.ready.get()>
+            <div class="update-banner" role="status">
+                <p>{t!(i18n, update_ready)}</p>
+                <button type="button" class="button" on:click=move |_| updates.apply()>
+                    {t!(i18n, update_reload)}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn BottomNav() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="bottom-nav" aria-label=move || t_string!(i18n, nav_label)>
+            <Link page=Page::Handbook class="nav-item">
+                <Icon path=ICON_HANDBOOK />
+                <span>{t!(i18n, nav_handbook)}</span>
+            </Link>
+            <Link page=Page::Events class="nav-item">
+                <Icon path=ICON_EVENTS />
+                <span>{t!(i18n, nav_events)}</span>
+            </Link>
+            <Link page=Page::College class="nav-item">
+                <Icon path=ICON_COLLEGE />
+                <span>{t!(i18n, nav_college)}</span>
+            </Link>
+            <Link page=Page::Settings class="nav-item">
+                <Icon path=ICON_SETTINGS />
+                <span>{t!(i18n, nav_settings)}</span>
+            </Link>
+        </nav>
+    }
+}
+
+/// A 24×24 outline icon, decorative: the label beside it says what it means.
+#[component]
+fn Icon(path: &'static str) -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d=path />
+        </svg>
+    }
+}
+
+const ICON_HANDBOOK: &str = "M5 3h11a3 3 0 0 1 3 3v15H8a3 3 0 0 1-3-3zM5 18a3 3 0 0 1 3-3h11M12 7v5M9.5 9.5h5";
+const ICON_EVENTS: &str = "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M8 14h3M8 17h6";
+const ICON_COLLEGE: &str = "M2 9l10-5 10 5-10 5zM6 11v5c3 2.5 9 2.5 12 0v-5M22 9v6";
+const ICON_SETTINGS: &str = "M12 8.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7zM12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1L7 17M17 7l2.1-2.1";

@@ -1,0 +1,14 @@
+//! The pure heart of Tsunagaru, shared by the WASM client and the server.
+//!
+//! Everything here is plain data and rules: wire types, validated values, and the
+//! decisions both sides must agree on. It performs no I/O, so it compiles for
+//! `wasm32-unknown-unknown` and native alike and is tested with plain unit tests.
+
+pub mod associations;
+pub mod error;
+pub mod health;
+pub mod lang;
+pub mod settings;
+
+pub use error::{ApiError, ErrorCode};
+pub use lang::Lang;

@@ -1,0 +1,125 @@
+//! The database: one `sqlx::Any` pool over SQLite (the default, a file) or PostgreSQL.
+//!
+//! Queries are written once in the SQL both back-ends accept (`$1` placeholders, text
+//! UUIDs, RFC 3339 UTC text timestamps written by the server), so the same storage code
+//! and the same test suite run on both. Only the DDL differs, in `migrations/<backend>/`.
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use anyhow::Context;
+use sqlx::{
+    AnyPool, Executor,
+    any::AnyPoolOptions,
+    migrate::Migrator,
+    sqlite::SqliteConnectOptions,
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> anyhow::Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            anyhow::bail!("the database URL must start with sqlite:// or postgres://")
+        }
+    }
+
+    fn migrator(self) -> &'static Migrator {
+        match self {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+/// The application's handle on its database. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Connects, creating a SQLite file (and its folder) when missing, and brings the
+    /// schema up to date with the migrations embedded in this binary.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_file(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // SQLite has one writer; a few readers are all WAL mode needs.
+                Backend::Sqlite => 4,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(3))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .with_context(|| format!("could not open the {backend:?} database"))?;
+        backend
+            .migrator()
+            .run(&pool)
+            .await
+            .context("could not apply the database migrations")?;
+        Ok(Db { pool, backend })
+    }
+
+    /// True when the database answers a trivial query within a second.
+    pub async fn is_healthy(&self) -> bool {
+        let ping = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool);
+        matches!(tokio::time::timeout(Duration::from_secs(1), ping).await, Ok(Ok(1)))
+    }
+}
+
+/// Makes sure the folder of a SQLite file exists and asks sqlx to create the file.
+fn prepare_sqlite_file(url: &str) -> anyhow::Result<String> {
+    let options = SqliteConnectOptions::from_str(url).context("the SQLite URL is not valid")?;
+    let file = options.get_filename();
+    if file != Path::new(":memory:") {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("could not create the folder {}", dir.display()))?;
+        }
+    }
+    Ok(if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// The current time as the server stores it: RFC 3339, UTC, millisecond precision.
+pub fn now() -> String {
+    jiff::Timestamp::now().round(jiff::Unit::Millisecond).map_or_else(
+        |_| jiff::Timestamp::now().to_string(),
+        |t| t.to_string(),
+    )
+}

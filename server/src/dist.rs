@@ -1,0 +1,91 @@
+//! Serves the built PWA from `dist/`: precompressed files when the browser takes them,
+//! a year-long immutable cache for hashed assets, `no-cache` for everything else (so
+//! index.html and the service worker are always revalidated and a new version is seen),
+//! and index.html for any other page path, since the app routes on the client.
+
+use std::path::Path;
+
+use axum::{
+    Router,
+    body::Body,
+    extract::Request,
+    http::{HeaderValue, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The router for every non-API path.
+pub fn router(dist: &Path) -> Router {
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(true)
+        .fallback(get(move |request: Request| page_or_missing(index.clone(), request)));
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_control))
+}
+
+/// Client-side pages (no file extension) get the app shell; a missing asset is a 404,
+/// never HTML in place of a script.
+async fn page_or_missing(index: ServeFile, request: Request) -> Response {
+    let last = request.uri().path().rsplit('/').next().unwrap_or("");
+    if last.contains('.') {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match index.oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    }
+}
+
+async fn cache_control(request: Request, next: Next) -> Response {
+    let immutable = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let value = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Trunk names built assets `name-<hash>.ext` (the wasm `name-<hash>_bg.wasm`), the hash
+/// being up to 16 hex digits: such a file's content never changes.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(name, hash)| {
+        !name.is_empty() && (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn trunk_hashed_files_are_recognised() {
+        assert!(is_hashed_asset("/app-8f3c2a1b9d0e4f56_bg.wasm"));
+        assert!(is_hashed_asset("/app-f3c2a1b9d0e4f5.js"));
+        assert!(is_hashed_asset("/app-8f3c2a1b9d0e4f56.js"));
+        assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/sw.js"));
+        assert!(!is_hashed_asset("/manifest.webmanifest"));
+        assert!(!is_hashed_asset("/icons/icon-192.png"));
+        assert!(!is_hashed_asset("/events"));
+    }
+}

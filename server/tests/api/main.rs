@@ -1,0 +1,12 @@
+//! Server integration tests, one binary. Each test gets its own server on port 0 and its
+//! own fresh database: a SQLite file by default, or a new PostgreSQL database when
+//! `TSUNAGARU_TEST_POSTGRES` names a server (the test command runs the suite both ways).
+
+mod associations;
+mod binary;
+mod dist;
+mod errors;
+mod health;
+mod helpers;
+mod openapi;
+mod storage;
