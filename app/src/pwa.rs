@@ -33,10 +33,10 @@ impl Updates {
         };
         let on_controller_change = Closure::<dyn FnMut()>::new(move || {
             // Also fires when the very first worker takes control: reload only when asked.
-            if self.reload_requested.get_value() {
-                if let Some(window) = web_sys::window() {
-                    let _ = window.location().reload();
-                }
+            if self.reload_requested.get_value()
+                && let Some(window) = web_sys::window()
+            {
+                let _ = window.location().reload();
             }
         });
         container.set_oncontrollerchange(Some(on_controller_change.as_ref().unchecked_ref()));

@@ -35,7 +35,10 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let i18n = use_i18n();
-    i18n.set_locale(settings::locale(settings::load_lang()));
+    // leptos_i18n starts from the browser's languages in an effect of its own; this
+    // effect runs after it (before the first paint) and applies the person's choice,
+    // Japanese unless they chose otherwise.
+    Effect::new(move |_| i18n.set_locale(settings::locale(settings::load_lang())));
 
     let current = RwSignal::new(Page::from_path(&browser::current_path()));
     provide_context(Current(current));
@@ -45,7 +48,11 @@ fn Shell() -> impl IntoView {
     on_cleanup(move || popstate.remove());
 
     Effect::new(move |_| {
-        let title = format!("{} | {}", current.get().title(i18n), t_string!(i18n, app_name));
+        let title = format!(
+            "{} | {}",
+            current.get().title(i18n),
+            t_string!(i18n, app_name)
+        );
         browser::set_title(&title);
     });
 
@@ -170,7 +177,8 @@ fn Icon(path: &'static str) -> impl IntoView {
     }
 }
 
-const ICON_HANDBOOK: &str = "M5 3h11a3 3 0 0 1 3 3v15H8a3 3 0 0 1-3-3zM5 18a3 3 0 0 1 3-3h11M12 7v5M9.5 9.5h5";
+const ICON_HANDBOOK: &str =
+    "M5 3h11a3 3 0 0 1 3 3v15H8a3 3 0 0 1-3-3zM5 18a3 3 0 0 1 3-3h11M12 7v5M9.5 9.5h5";
 const ICON_EVENTS: &str = "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M8 14h3M8 17h6";
 const ICON_COLLEGE: &str = "M2 9l10-5 10 5-10 5zM6 11v5c3 2.5 9 2.5 12 0v-5M22 9v6";
 const ICON_SETTINGS: &str = "M12 8.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7zM12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1L7 17M17 7l2.1-2.1";

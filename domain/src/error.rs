@@ -163,6 +163,9 @@ mod tests {
     fn the_error_body_has_the_documented_shape() {
         let body = serde_json::to_value(ApiError::new(ErrorCode::NotFound, Lang::En)).unwrap();
         assert_eq!(body["error"]["code"], "not_found");
-        assert_eq!(body["error"]["message"], "We could not find what you asked for.");
+        assert_eq!(
+            body["error"]["message"],
+            "We could not find what you asked for."
+        );
     }
 }

@@ -14,7 +14,11 @@ pub struct Config {
 
     /// Database URL in sqlx's form: `sqlite://path/to/file.db` or `postgres://user@host/db`.
     /// A SQLite file and its folder are created if missing.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/tsunagaru.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/tsunagaru.db"
+    )]
     pub database: String,
 
     /// Folder holding the built PWA (trunk's output).

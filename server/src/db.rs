@@ -8,10 +8,7 @@ use std::{path::Path, str::FromStr, time::Duration};
 
 use anyhow::Context;
 use sqlx::{
-    AnyPool, Executor,
-    any::AnyPoolOptions,
-    migrate::Migrator,
-    sqlite::SqliteConnectOptions,
+    AnyPool, Executor, any::AnyPoolOptions, migrate::Migrator, sqlite::SqliteConnectOptions,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -93,7 +90,10 @@ impl Db {
     /// True when the database answers a trivial query within a second.
     pub async fn is_healthy(&self) -> bool {
         let ping = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool);
-        matches!(tokio::time::timeout(Duration::from_secs(1), ping).await, Ok(Ok(1)))
+        matches!(
+            tokio::time::timeout(Duration::from_secs(1), ping).await,
+            Ok(Ok(1))
+        )
     }
 }
 
@@ -101,11 +101,11 @@ impl Db {
 fn prepare_sqlite_file(url: &str) -> anyhow::Result<String> {
     let options = SqliteConnectOptions::from_str(url).context("the SQLite URL is not valid")?;
     let file = options.get_filename();
-    if file != Path::new(":memory:") {
-        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("could not create the folder {}", dir.display()))?;
-        }
+    if file != Path::new(":memory:")
+        && let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("could not create the folder {}", dir.display()))?;
     }
     Ok(if url.contains("mode=") {
         url.to_owned()
@@ -118,8 +118,7 @@ fn prepare_sqlite_file(url: &str) -> anyhow::Result<String> {
 
 /// The current time as the server stores it: RFC 3339, UTC, millisecond precision.
 pub fn now() -> String {
-    jiff::Timestamp::now().round(jiff::Unit::Millisecond).map_or_else(
-        |_| jiff::Timestamp::now().to_string(),
-        |t| t.to_string(),
-    )
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Millisecond)
+        .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string())
 }

@@ -17,8 +17,18 @@ pub async fn seed(db: &Db) -> Result<usize, sqlx::Error> {
 
 fn demo_associations() -> Vec<Association> {
     [
-        ("0193a6f0-0000-7000-8000-000000000001", "sakuradai-tsutsuji", "桜台つつじ町会", "桜台一丁目〜三丁目"),
-        ("0193a6f0-0000-7000-8000-000000000002", "hikarigaoka-midori", "光が丘みどり自治会", "光が丘二丁目・三丁目"),
+        (
+            "0193a6f0-0000-7000-8000-000000000001",
+            "sakuradai-tsutsuji",
+            "桜台つつじ町会",
+            "桜台一丁目〜三丁目",
+        ),
+        (
+            "0193a6f0-0000-7000-8000-000000000002",
+            "hikarigaoka-midori",
+            "光が丘みどり自治会",
+            "光が丘二丁目・三丁目",
+        ),
     ]
     .into_iter()
     .map(|(id, slug, name, area)| Association {

@@ -26,7 +26,9 @@ pub fn router(dist: &Path) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true)
-        .fallback(get(move |request: Request| page_or_missing(index.clone(), request)));
+        .fallback(get(move |request: Request| {
+            page_or_missing(index.clone(), request)
+        }));
     Router::new()
         .fallback_service(files)
         .layer(middleware::from_fn(cache_control))
@@ -68,7 +70,9 @@ pub fn is_hashed_asset(path: &str) -> bool {
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(name, hash)| {
-        !name.is_empty() && (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        !name.is_empty()
+            && (10..=16).contains(&hash.len())
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
     })
 }
 

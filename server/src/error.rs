@@ -53,7 +53,8 @@ impl IntoResponse for AppError {
 /// An error answer in `lang`. The code also rides along as a response extension so
 /// that [`localize`] can re-word it for the caller.
 pub fn error_response(code: ErrorCode, lang: Lang) -> Response {
-    let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, Json(ApiError::new(code, lang))).into_response();
     response.extensions_mut().insert(code);
     response

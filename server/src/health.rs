@@ -1,7 +1,10 @@
 //! `GET /api/health`: is the server up and does its database answer?
 
 use axum::{Json, extract::State};
-use domain::{ErrorCode, health::{Health, HealthStatus}};
+use domain::{
+    ErrorCode,
+    health::{Health, HealthStatus},
+};
 
 use crate::{AppState, error::AppError};
 
@@ -17,7 +20,9 @@ use crate::{AppState, error::AppError};
 )]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     if state.db.is_healthy().await {
-        Ok(Json(Health { status: HealthStatus::Ok }))
+        Ok(Json(Health {
+            status: HealthStatus::Ok,
+        }))
     } else {
         Err(ErrorCode::DatabaseUnavailable.into())
     }

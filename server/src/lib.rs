@@ -74,7 +74,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let db = Db::connect(&config.database).await?;
     tracing::info!(backend = ?db.backend, "database ready");
     if config.demo {
-        let added = demo::seed(&db).await.context("could not seed the demo data")?;
+        let added = demo::seed(&db)
+            .await
+            .context("could not seed the demo data")?;
         tracing::info!(added, "demo data seeded");
     }
     if !config.dist.join("index.html").is_file() {
@@ -85,7 +87,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("could not listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
     println!("Tsunagaru is running at http://{addr}/");
-    serve(listener, router(AppState { db: db.clone() }, &config.dist), shutdown_signal()).await?;
+    serve(
+        listener,
+        router(AppState { db: db.clone() }, &config.dist),
+        shutdown_signal(),
+    )
+    .await?;
     db.pool.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -97,7 +104,9 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 async fn shutdown_signal() {

@@ -1,1 +1,155 @@
-fn main() {}
+//! Project automation, rust-analyzer style: `cargo xtask <command>`.
+//!
+//! - `run`:  install the build tools, build the PWA (release), start the server with demo data.
+//! - `test`: install everything the tests need, then run every test: unit, server on SQLite
+//!   and PostgreSQL, WASM in headless Chromium, end-to-end with Playwright.
+//! - `dist`: build the PWA into `dist/` only.
+//! - `size`: report the gzip size of what a first visit downloads, against the budget.
+//!
+//! Every tool is pinned here and installed only when the pinned version is missing.
+//! Nothing downloads a prebuilt binary: tools come from crates.io, npm and Debian.
+
+mod dist;
+mod install;
+mod postgres;
+mod size;
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("run") => run_app(&root, &args[1..]),
+        Some("test") => test(&root),
+        Some("dist") => {
+            install::build_tools(&root)?;
+            dist::build(&root)
+        }
+        Some("size") => size::report(&root.join("dist")),
+        Some("install") => {
+            install::build_tools(&root)?;
+            install::test_tools(&root)
+        }
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <run | test | dist | size | install>\n\
+                 \n  run      build the app and serve it at http://127.0.0.1:8080 with demo data\
+                 \n  test     run every test (installs Chromium, PostgreSQL, npm packages if missing)\
+                 \n  dist     build the PWA into dist/\
+                 \n  size     gzip size of the first load, against the 200 KB budget\
+                 \n  install  install every pinned tool without running anything"
+            );
+            bail!("unknown command")
+        }
+    }
+}
+
+/// `cargo xtask run [server flags…]`: extra flags go to the server.
+fn run_app(root: &Path, server_args: &[String]) -> Result<()> {
+    install::build_tools(root)?;
+    dist::build(root)?;
+    let mut server = Command::new("cargo");
+    server
+        .args(["run", "--release", "--package", "server", "--", "--demo"])
+        .args(server_args);
+    step("starting the server (stop it with ctrl-c)");
+    exec(&mut server)
+}
+
+fn test(root: &Path) -> Result<()> {
+    install::build_tools(root)?;
+    install::test_tools(root)?;
+
+    step("unit and integration tests (server on SQLite)");
+    exec(Command::new("cargo").args(["test", "--workspace", "--locked"]))?;
+
+    step("server integration tests on PostgreSQL");
+    let pg = postgres::TempCluster::start()?;
+    exec(
+        Command::new("cargo")
+            .args(["test", "--locked", "--package", "server"])
+            .env("TSUNAGARU_TEST_POSTGRES", pg.admin_url()),
+    )?;
+    drop(pg);
+
+    step("WASM tests in headless Chromium");
+    exec(
+        Command::new("cargo")
+            .args([
+                "test",
+                "--locked",
+                "--package",
+                "app",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    )?;
+
+    step("end-to-end tests in headless Chromium");
+    dist::build(root)?;
+    exec(Command::new("cargo").args(["build", "--locked", "--package", "server"]))?;
+    exec(
+        Command::new("npx")
+            .args(["--no-install", "playwright", "test"])
+            .current_dir(root.join("e2e"))
+            .env("TSUNAGARU_SERVER", root.join("target/debug/server"))
+            .env("TSUNAGARU_DIST", root.join("dist")),
+    )?;
+    step("all tests passed");
+    Ok(())
+}
+
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the root")
+        .to_path_buf()
+}
+
+/// Prints a visible heading for the next step of a long command.
+pub fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// Runs a command to completion, failing with its name if it fails.
+pub fn exec(command: &mut Command) -> Result<()> {
+    eprintln!("$ {}", describe(command));
+    let status = command
+        .env("PATH", install::tool_path())
+        .status()
+        .with_context(|| format!("could not start {}", describe(command)))?;
+    if !status.success() {
+        bail!("{} failed ({status})", describe(command));
+    }
+    Ok(())
+}
+
+/// Runs a command and returns its standard output, or None if it cannot run or fails.
+pub fn output(command: &mut Command) -> Option<String> {
+    let out = command.env("PATH", install::tool_path()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+fn describe(command: &Command) -> String {
+    let mut text = command.get_program().to_string_lossy().into_owned();
+    for arg in command.get_args() {
+        text.push(' ');
+        text.push_str(&arg.to_string_lossy());
+    }
+    text
+}

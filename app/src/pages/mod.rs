@@ -59,7 +59,7 @@ impl Page {
     }
 
     /// The page's name, for its heading and the document title.
-    pub fn title(self, i18n: I18nContext<Locale>) -> String {
+    pub fn title(self, i18n: leptos_i18n::I18nContext<Locale>) -> String {
         match self {
             Page::Home => t_string!(i18n, home_title).to_string(),
             Page::Handbook => t_string!(i18n, handbook_title).to_string(),

@@ -82,7 +82,7 @@ pub fn Settings() -> impl IntoView {
 
 /// Each language is named in itself (the same in every locale file), so a person can
 /// find their own.
-fn language_name(i18n: I18nContext<Locale>, lang: Lang) -> &'static str {
+fn language_name(i18n: leptos_i18n::I18nContext<Locale>, lang: Lang) -> &'static str {
     match lang {
         Lang::Ja => t_string!(i18n, lang_name_ja),
         Lang::En => t_string!(i18n, lang_name_en),

@@ -48,13 +48,22 @@ async fn start(args: &[&str], envs: &[(&str, &str)], cwd: &Path) -> Running {
 
 impl Running {
     async fn get_json(&self, path: &str) -> serde_json::Value {
-        reqwest::get(format!("{}{path}", self.url)).await.unwrap().json().await.unwrap()
+        reqwest::get(format!("{}{path}", self.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     /// Sends SIGTERM and returns whether the process exited successfully.
     async fn terminate(mut self) -> bool {
         let pid = self.child.id().unwrap().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status().await.unwrap();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .unwrap();
         assert!(sent.success());
         let status = tokio::time::timeout(Duration::from_secs(10), self.child.wait())
             .await
@@ -71,19 +80,45 @@ async fn flags_choose_address_database_dist_and_demo_data() {
     let dist = dir.path().join("built");
     write_sample_dist(&dist);
     let dist_arg = dist.display().to_string();
-    let args = ["--addr", "127.0.0.1:0", "--database", &database, "--dist", &dist_arg, "--demo"];
+    let args = [
+        "--addr",
+        "127.0.0.1:0",
+        "--database",
+        &database,
+        "--dist",
+        &dist_arg,
+        "--demo",
+    ];
 
     let server = start(&args, &[], dir.path()).await;
     assert_eq!(server.get_json("/api/health").await["status"], "ok");
-    let page = reqwest::get(format!("{}/", server.url)).await.unwrap().text().await.unwrap();
+    let page = reqwest::get(format!("{}/", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("<title>Tsunagaru</title>"));
-    let first = server.get_json("/api/associations").await.as_array().unwrap().len();
+    let first = server
+        .get_json("/api/associations")
+        .await
+        .as_array()
+        .unwrap()
+        .len();
     assert!(first > 0);
-    assert!(server.terminate().await, "SIGTERM ends the server with success");
+    assert!(
+        server.terminate().await,
+        "SIGTERM ends the server with success"
+    );
 
     // A second start with --demo on the same database duplicates nothing.
     let server = start(&args, &[], dir.path()).await;
-    let second = server.get_json("/api/associations").await.as_array().unwrap().len();
+    let second = server
+        .get_json("/api/associations")
+        .await
+        .as_array()
+        .unwrap()
+        .len();
     assert_eq!(first, second);
     assert!(server.terminate().await);
 }
@@ -103,7 +138,14 @@ async fn environment_variables_stand_in_for_flags() {
     ];
     let server = start(&[], &envs, dir.path()).await;
     assert_eq!(server.get_json("/api/health").await["status"], "ok");
-    assert!(!server.get_json("/api/associations").await.as_array().unwrap().is_empty());
+    assert!(
+        !server
+            .get_json("/api/associations")
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     assert!(server.terminate().await);
 }
 

@@ -23,9 +23,19 @@ async fn hashed_assets_are_cached_for_a_year_and_the_shell_is_always_revalidated
     let app = spawn_app().await;
     for path in [format!("/{WASM_FILE}"), format!("/{JS_FILE}")] {
         let response = app.get(&path).await;
-        assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable", "{path}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{path}"
+        );
     }
-    for path in ["/", "/index.html", "/sw.js", "/manifest.webmanifest", "/events"] {
+    for path in [
+        "/",
+        "/index.html",
+        "/sw.js",
+        "/manifest.webmanifest",
+        "/events",
+    ] {
         let response = app.get(path).await;
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
     }
@@ -37,11 +47,20 @@ async fn client_side_pages_get_the_app_shell_but_missing_files_are_404() {
     for path in ["/events", "/settings", "/handbook/child/1"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
-        assert!(response.text().await.unwrap().contains("<title>Tsunagaru</title>"));
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>Tsunagaru</title>")
+        );
     }
     let missing = app.get("/app-ffffffffffffffff.js").await;
     assert_eq!(missing.status(), 404);
-    assert!(missing.text().await.unwrap().is_empty(), "a missing script must not get HTML");
+    assert!(
+        missing.text().await.unwrap().is_empty(),
+        "a missing script must not get HTML"
+    );
 }
 
 #[tokio::test]
@@ -55,6 +74,11 @@ async fn a_precompressed_copy_is_served_to_browsers_that_accept_it() {
         .await
         .unwrap();
     assert_eq!(response.headers()["content-encoding"], "br");
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert_eq!(response.bytes().await.unwrap().as_ref(), b"brotli bytes");
 }

@@ -9,7 +9,10 @@ async fn an_unknown_api_path_is_a_json_404_in_japanese_by_default() {
         assert_eq!(response.headers()["content-type"], "application/json");
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], "not_found");
-        assert_eq!(body["error"]["message"], "お探しのものは見つかりませんでした。");
+        assert_eq!(
+            body["error"]["message"],
+            "お探しのものは見つかりませんでした。"
+        );
     }
 }
 
@@ -25,7 +28,10 @@ async fn error_messages_follow_accept_language() {
         .unwrap();
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
-    assert_eq!(body["error"]["message"], "We could not find what you asked for.");
+    assert_eq!(
+        body["error"]["message"],
+        "We could not find what you asked for."
+    );
 }
 
 #[tokio::test]
@@ -39,7 +45,12 @@ async fn a_wrong_method_is_a_json_405_that_names_the_allowed_ones() {
         .await
         .unwrap();
     assert_eq!(response.status(), 405);
-    assert!(response.headers()["allow"].to_str().unwrap().contains("GET"));
+    assert!(
+        response.headers()["allow"]
+            .to_str()
+            .unwrap()
+            .contains("GET")
+    );
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "method_not_allowed");
 }

@@ -22,7 +22,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request failed")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
     }
 }
 
@@ -38,7 +42,9 @@ pub async fn fresh_database_url(dir: &Path) -> String {
                 .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                 .await
                 .expect("could not create a test database");
-            let (base, _) = admin_url.rsplit_once('/').expect("a postgres URL has a path");
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("a postgres URL has a path");
             format!("{base}/{name}")
         }
         _ => format!("sqlite://{}", dir.join("nested/folder/test.db").display()),

@@ -1,0 +1,124 @@
+//! The app shell in a real browser (headless Chromium via wasm-bindgen-test-runner):
+//! mount it, act as a person would, and check what the page shows.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Lets effects and the browser's event loop run.
+async fn tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// A fresh start: no stored settings, at the home page, the app mounted in its own box.
+async fn mount_app() -> (Element, impl Drop) {
+    let window = web_sys::window().unwrap();
+    window.local_storage().unwrap().unwrap().clear().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
+        .unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = leptos::mount::mount_to(root.clone().unchecked_into(), app::shell::App);
+    tick().await;
+    (root, handle)
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn the_shell_starts_in_japanese_with_the_three_modules_and_settings() {
+    let (root, _app) = mount_app().await;
+    assert_eq!(text(&root, "main h1"), "ようこそ");
+    let nav = text(&root, "nav.bottom-nav");
+    for label in ["母子手帳", "イベント・回覧板", "カレッジ", "設定"] {
+        assert!(nav.contains(label), "{label} missing from {nav}");
+    }
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_tap_on_the_bottom_bar_changes_the_page_and_the_address() {
+    let (root, _app) = mount_app().await;
+    click(&root, "nav a[href='/events']");
+    tick().await;
+    assert_eq!(text(&root, "main h1"), "イベント・回覧板");
+    let path = web_sys::window().unwrap().location().pathname().unwrap();
+    assert_eq!(path, "/events");
+    let current = root
+        .query_selector("nav a[aria-current='page']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(current.get_attribute("href").as_deref(), Some("/events"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn choosing_english_relabels_the_app_and_is_stored_on_the_device() {
+    let (root, _app) = mount_app().await;
+    click(&root, "nav a[href='/settings']");
+    tick().await;
+    click(&root, "input[name='language'][value='en']");
+    tick().await;
+    assert_eq!(text(&root, "main h1"), "Settings");
+    assert!(text(&root, "nav.bottom-nav").contains("Handbook"));
+    assert!(text(&root, "p.saved").contains("Saved on this phone"));
+    let stored = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("tsunagaru.lang")
+        .unwrap();
+    assert_eq!(stored.as_deref(), Some("en"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn choosing_a_text_size_sets_it_on_the_whole_page() {
+    let (root, _app) = mount_app().await;
+    click(&root, "nav a[href='/settings']");
+    tick().await;
+    click(&root, "input[name='text-size'][value='extra-large']");
+    tick().await;
+    let html = document().document_element().unwrap();
+    assert_eq!(
+        html.get_attribute("data-text-size").as_deref(),
+        Some("extra-large")
+    );
+    assert_eq!(
+        app::settings::load_text_size(),
+        domain::settings::TextSize::ExtraLarge
+    );
+    root.remove();
+}

@@ -1,0 +1,49 @@
+// End-to-end tests in Debian's headless Chromium (never a downloaded browser), against
+// the real server binary with a fresh SQLite file and demo data. Run by `cargo xtask test`,
+// which builds dist/ and the server first.
+import { defineConfig } from '@playwright/test';
+import os from 'node:os';
+import path from 'node:path';
+
+const port = Number(process.env.E2E_PORT ?? 18181);
+const server = process.env.TSUNAGARU_SERVER ?? path.resolve('../target/debug/server');
+const dist = process.env.TSUNAGARU_DIST ?? path.resolve('../dist');
+const database = path.join(os.tmpdir(), `tsunagaru-e2e-${process.pid}.db`);
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: 'chromium',
+    launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+    // A browser that prefers English: the app must still start in Japanese.
+    locale: 'en-US',
+    viewport: { width: 390, height: 844 },
+    trace: 'off',
+  },
+  webServer: {
+    command: `"${server}" --addr 127.0.0.1:${port} --database sqlite://${database} --dist "${dist}" --demo`,
+    url: `http://127.0.0.1:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { RUST_LOG: 'warn' },
+  },
+});

@@ -1,0 +1,76 @@
+// Every page, in both languages and at the largest text on the narrowest phone, passes
+// axe's WCAG 2.x A/AA rules, keeps controls big enough for a finger, and never scrolls
+// sideways.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { expectHeading, pages } from './support';
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function chooseSettings(page: Page, lang: 'ja' | 'en', textSize: string) {
+  await page.goto('/');
+  await page.evaluate(
+    ([l, s]) => {
+      localStorage.setItem('tsunagaru.lang', l);
+      localStorage.setItem('tsunagaru.text-size', s);
+    },
+    [lang, textSize],
+  );
+}
+
+for (const { lang, textSize, width } of [
+  { lang: 'ja' as const, textSize: 'standard', width: 390 },
+  { lang: 'en' as const, textSize: 'standard', width: 390 },
+  { lang: 'ja' as const, textSize: 'extra-large', width: 320 },
+]) {
+  test(`no_page_has_wcag_violations_${lang}_${textSize}_${width}px`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 720 });
+    await chooseSettings(page, lang, textSize);
+    for (const target of pages) {
+      await page.goto(target.path);
+      await expectHeading(page, target[lang]);
+      const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+      const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
+      expect(summary, `${target.path} (${lang}, ${textSize})`).toEqual([]);
+
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(scrollWidth, `${target.path} scrolls sideways at ${width}px`).toBeLessThanOrEqual(width);
+    }
+  });
+}
+
+test('every_control_is_at_least_48_px_for_a_finger', async ({ page }) => {
+  for (const target of pages) {
+    await page.goto(target.path);
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('a, button, label.choice')]
+        .filter((el) => el.offsetParent !== null)
+        .map((el) => ({ text: el.innerText.trim().slice(0, 30), box: el.getBoundingClientRect() }))
+        .filter(({ box }) => box.height < 48 || box.width < 48)
+        .map(({ text, box }) => `${text} (${Math.round(box.width)}×${Math.round(box.height)})`),
+    );
+    expect(small, target.path).toEqual([]);
+  }
+});
+
+test('body_text_is_at_least_18_px', async ({ page }) => {
+  for (const target of pages) {
+    await page.goto(target.path);
+    const tooSmall = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('main p, main li, main label, nav a span')]
+        .filter((el) => parseFloat(getComputedStyle(el).fontSize) < 18)
+        .map((el) => el.innerText.slice(0, 30)),
+    );
+    expect(tooSmall, target.path).toEqual([]);
+  }
+});
+
+test('a_keyboard_user_can_skip_to_the_content', async ({ page }) => {
+  await page.goto('/events');
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: '本文へ移動' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main')).toBeFocused();
+});

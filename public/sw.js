@@ -1,0 +1,57 @@
+// Tsunagaru service worker: keeps the app shell so the app opens with no signal.
+//
+// - Precaches the built files. `cargo xtask dist` replaces the two constants below with
+//   a hash of the build and the list of files it produced; nothing here is hand-listed.
+// - Serves the shell cache-first; pages (navigations) get the cached index.html.
+// - Never touches /api: data lives in IndexedDB and moves through the sync engine.
+// - A new version waits until the person presses "reload" in the app (SKIP_WAITING),
+//   so one page never mixes two versions.
+
+const VERSION = "dev";
+const PRECACHE = [];
+
+const CACHE = `tsunagaru-shell-${VERSION}`;
+const SHELL = "/index.html";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.length ? PRECACHE : [SHELL])),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(
+          keys
+            .filter((key) => key.startsWith("tsunagaru-shell-") && key !== CACHE)
+            .map((key) => caches.delete(key)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "SKIP_WAITING") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return;
+
+  if (request.mode === "navigate") {
+    event.respondWith(
+      caches.match(SHELL, { cacheName: CACHE }).then((cached) => cached || fetch(request)),
+    );
+    return;
+  }
+  event.respondWith(
+    caches.match(request, { cacheName: CACHE }).then((cached) => cached || fetch(request)),
+  );
+});

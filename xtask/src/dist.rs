@@ -1,0 +1,125 @@
+//! Builds the PWA into `dist/`: trunk (release, offline, pinned tools), then the service
+//! worker's precache list and version, then precompressed copies for the server.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{Context, Result, bail};
+use sha2::{Digest, Sha256};
+
+use crate::{exec, step};
+
+/// Files the server may send compressed (`ServeDir::precompressed_*`).
+const COMPRESSIBLE: [&str; 7] = ["html", "js", "wasm", "css", "svg", "webmanifest", "json"];
+
+pub fn build(root: &Path) -> Result<()> {
+    step("building the PWA (release) into dist/");
+    exec(
+        Command::new("trunk")
+            .args(["build", "--release", "--offline"])
+            .current_dir(root),
+    )?;
+    let dist = root.join("dist");
+    write_service_worker(&dist)?;
+    precompress(&dist)?;
+    Ok(())
+}
+
+/// Every file of the build, as site paths (`/app-….wasm`), sorted; not the worker itself
+/// and not the compressed copies.
+fn built_files(dist: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut files = Vec::new();
+    let mut folders = vec![dist.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let site = format!("/{}", path.strip_prefix(dist)?.to_string_lossy());
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if site != "/sw.js" && ext != "gz" && ext != "br" {
+                files.push((site, path));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Fills in `VERSION` (a hash of every built file) and `PRECACHE` in dist/sw.js.
+fn write_service_worker(dist: &Path) -> Result<()> {
+    let files = built_files(dist)?;
+    let mut hash = Sha256::new();
+    for (site, path) in &files {
+        hash.update(site.as_bytes());
+        hash.update(std::fs::read(path)?);
+    }
+    let version: String = hash
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let list = files
+        .iter()
+        .map(|(site, _)| format!("\"{site}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+
+    let sw = dist.join("sw.js");
+    let template = std::fs::read_to_string(&sw).context("dist/sw.js is missing")?;
+    let version_line = "const VERSION = \"dev\";";
+    let precache_line = "const PRECACHE = [];";
+    if !template.contains(version_line) || !template.contains(precache_line) {
+        bail!("public/sw.js must contain the lines `{version_line}` and `{precache_line}`");
+    }
+    let filled = template
+        .replace(version_line, &format!("const VERSION = \"{version}\";"))
+        .replace(precache_line, &format!("const PRECACHE = [{list}];"));
+    std::fs::write(&sw, filled)?;
+    eprintln!("service worker {version}: {} files precached", files.len());
+    Ok(())
+}
+
+fn precompress(dist: &Path) -> Result<()> {
+    let mut files = built_files(dist)?;
+    files.push(("/sw.js".into(), dist.join("sw.js")));
+    for (_, path) in files {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !COMPRESSIBLE.contains(&ext) {
+            continue;
+        }
+        let data = std::fs::read(&path)?;
+        std::fs::write(with_suffix(&path, "gz"), gzip(&data)?)?;
+        std::fs::write(with_suffix(&path, "br"), brotli(&data)?)?;
+    }
+    Ok(())
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+pub fn gzip(data: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data)?;
+    Ok(encoder.finish()?)
+}
+
+pub fn brotli(data: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params)?;
+    Ok(out)
+}
