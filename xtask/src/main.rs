@@ -67,12 +67,13 @@ fn test(root: &Path) -> Result<()> {
     install::build_tools(root)?;
     install::test_tools(root)?;
 
+    let mut tally = Tally::default();
     step("unit and integration tests (server on SQLite)");
-    exec(Command::new("cargo").args(["test", "--workspace", "--locked"]))?;
+    tally.run(Command::new("cargo").args(["test", "--workspace", "--locked"]))?;
 
     step("server integration tests on PostgreSQL");
     let pg = postgres::TempCluster::start()?;
-    exec(
+    tally.run(
         Command::new("cargo")
             .args(["test", "--locked", "--package", "server"])
             .env("TSUNAGARU_TEST_POSTGRES", pg.admin_url()),
@@ -80,7 +81,7 @@ fn test(root: &Path) -> Result<()> {
     drop(pg);
 
     step("WASM tests in headless Chromium");
-    exec(
+    tally.run(
         Command::new("cargo")
             .args([
                 "test",
@@ -101,7 +102,7 @@ fn test(root: &Path) -> Result<()> {
     step("end-to-end tests in headless Chromium");
     dist::build(root)?;
     exec(Command::new("cargo").args(["build", "--locked", "--package", "server"]))?;
-    exec(
+    tally.run(
         Command::new("npx")
             .args(["--no-install", "playwright", "test"])
             .current_dir(root.join("e2e"))
@@ -109,7 +110,58 @@ fn test(root: &Path) -> Result<()> {
             .env("TSUNAGARU_DIST", root.join("dist")),
     )?;
     step("all tests passed");
+    println!(
+        "all suites: {} passed, {} failed",
+        tally.passed, tally.failed
+    );
     Ok(())
+}
+
+/// Adds up the tests every runner reports, for one closing line over all suites.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    /// Runs a test command, echoing its output and counting what its summary lines say:
+    /// cargo's and wasm-bindgen's `test result: ok. N passed; M failed; …` and the e2e
+    /// reporter's `e2e: N passed, M failed`.
+    fn run(&mut self, command: &mut Command) -> Result<()> {
+        use std::io::{BufRead, BufReader};
+        eprintln!("$ {}", describe(command));
+        let mut child = command
+            .env("PATH", install::tool_path())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .with_context(|| format!("could not start {}", describe(command)))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            let counts = line
+                .split_once("test result: ")
+                .map(|(_, rest)| rest)
+                .or_else(|| line.strip_prefix("e2e: "));
+            if let Some(counts) = counts {
+                self.passed += count_before(counts, " passed");
+                self.failed += count_before(counts, " failed");
+            }
+        }
+        let status = child.wait()?;
+        if !status.success() {
+            bail!("{} failed ({status})", describe(command));
+        }
+        Ok(())
+    }
+}
+
+/// The number just before `label` in `text`, e.g. 12 in "ok. 12 passed; 0 failed".
+fn count_before(text: &str, label: &str) -> u64 {
+    text.split_once(label)
+        .and_then(|(before, _)| before.rsplit([' ', '.']).next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 pub fn project_root() -> PathBuf {
@@ -152,4 +204,20 @@ fn describe(command: &Command) -> String {
         text.push_str(&arg.to_string_lossy());
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_before;
+
+    #[test]
+    fn summary_lines_of_every_runner_are_counted() {
+        let cargo = "ok. 23 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out";
+        assert_eq!(count_before(cargo, " passed"), 23);
+        assert_eq!(count_before(cargo, " failed"), 1);
+        let e2e = "18 passed, 0 failed";
+        assert_eq!(count_before(e2e, " passed"), 18);
+        assert_eq!(count_before(e2e, " failed"), 0);
+        assert_eq!(count_before("no numbers here", " passed"), 0);
+    }
 }

@@ -12,8 +12,10 @@ pub struct TestApp {
     pub address: String,
     pub db: Db,
     pub client: reqwest::Client,
+    pub dist: std::path::PathBuf,
     _dir: TempDir,
-    _stop: oneshot::Sender<()>,
+    stop: Option<oneshot::Sender<()>>,
+    stopped: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl TestApp {
@@ -27,6 +29,15 @@ impl TestApp {
             .send()
             .await
             .expect("request failed")
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does; returns a handle that resolves when
+    /// the server has finished every request in flight.
+    pub fn shut_down(&mut self) -> tokio::task::JoinHandle<std::io::Result<()>> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.stopped.take().expect("shut down once")
     }
 }
 
@@ -63,15 +74,17 @@ pub async fn spawn_app() -> TestApp {
     let address = format!("http://{}", listener.local_addr().expect("addr"));
     let router = server::router(AppState { db: db.clone() }, &dist);
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server::serve(listener, router, async {
+    let serving = tokio::spawn(server::serve(listener, router, async {
         let _ = stopped.await;
     }));
     TestApp {
         address,
         db,
         client: reqwest::Client::new(),
+        dist,
         _dir: dir,
-        _stop: stop,
+        stop: Some(stop),
+        stopped: Some(serving),
     }
 }
 

@@ -9,4 +9,5 @@ mod errors;
 mod health;
 mod helpers;
 mod openapi;
+mod shutdown;
 mod storage;
