@@ -1,5 +1,6 @@
 //! The app shell around every page: header with the network status, the update
-//! banner, the page itself, and the bottom navigation to the three modules.
+//! banner, the page itself, and the bottom navigation to the three modules. Settings
+//! sit in the header, where phones usually keep them.
 
 use leptos::{ev, prelude::*};
 
@@ -59,12 +60,27 @@ fn Shell() -> impl IntoView {
     let updates = Updates::new();
     updates.register();
 
+    let online = RwSignal::new(browser::is_online());
+    let up = window_event_listener(ev::online, move |_| online.set(true));
+    let down = window_event_listener(ev::offline, move |_| online.set(false));
+    on_cleanup(move || {
+        up.remove();
+        down.remove();
+    });
+
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="top-bar">
             <Link page=Page::Home class="brand">{t!(i18n, app_name)}</Link>
-            <NetworkStatus />
+            <Link page=Page::Settings class="settings-link">
+                <Icon path=ICON_SETTINGS />
+                <span>{t!(i18n, nav_settings)}</span>
+            </Link>
+            <NetworkStatus online />
         </header>
+        <Show when=move || !online.get()>
+            <p class="offline-notice">{t!(i18n, offline_notice)}</p>
+        </Show>
         <UpdateBanner updates />
         <main id="main" tabindex="-1">
             {move || current.get().view()}
@@ -106,15 +122,11 @@ pub fn Link(
 
 /// 「オンライン」 or 「オフライン」, in words as well as colour.
 #[component]
-fn NetworkStatus() -> impl IntoView {
+fn NetworkStatus(
+    /// Whether the browser has a network connection.
+    online: RwSignal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let online = RwSignal::new(browser::is_online());
-    let up = window_event_listener(ev::online, move |_| online.set(true));
-    let down = window_event_listener(ev::offline, move |_| online.set(false));
-    on_cleanup(move || {
-        up.remove();
-        down.remove();
-    });
     view! {
         <p class="network" class:offline=move || !online.get() role="status" data-testid="network-status">
             <span class="dot" aria-hidden="true"></span>
@@ -158,10 +170,6 @@ fn BottomNav() -> impl IntoView {
             <Link page=Page::College class="nav-item">
                 <Icon path=ICON_COLLEGE />
                 <span>{t!(i18n, nav_college)}</span>
-            </Link>
-            <Link page=Page::Settings class="nav-item">
-                <Icon path=ICON_SETTINGS />
-                <span>{t!(i18n, nav_settings)}</span>
             </Link>
         </nav>
     }

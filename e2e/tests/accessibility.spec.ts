@@ -57,7 +57,7 @@ test('body_text_is_at_least_18_px', async ({ page }) => {
   for (const target of pages) {
     await page.goto(target.path);
     const tooSmall = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('main p, main li, main label, nav a span')]
+      [...document.querySelectorAll<HTMLElement>('main p, main li, main label, nav a span, header a, header p')]
         .filter((el) => parseFloat(getComputedStyle(el).fontSize) < 18)
         .map((el) => el.innerText.slice(0, 30)),
     );

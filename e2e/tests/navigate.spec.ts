@@ -1,6 +1,6 @@
 // A person opens the app and moves between the three modules and settings.
 import { expect, test } from '@playwright/test';
-import { expectHeading, navLink } from './support';
+import { expectHeading, navLink, settingsLink } from './support';
 
 test('opens_in_japanese_even_when_the_browser_prefers_english', async ({ page }) => {
   await page.goto('/');
@@ -9,13 +9,12 @@ test('opens_in_japanese_even_when_the_browser_prefers_english', async ({ page })
   await expect(page).toHaveTitle('ようこそ | つながる');
 });
 
-test('navigates_the_three_modules_and_settings_from_the_bottom_bar', async ({ page }) => {
+test('navigates_the_three_modules_from_the_bottom_bar_and_settings_from_the_header', async ({ page }) => {
   await page.goto('/');
   const stops = [
     { label: '母子手帳', path: '/handbook', heading: '電子母子手帳' },
-    { label: 'イベント・回覧板', path: '/events', heading: 'イベント・回覧板' },
+    { label: 'イベント 回覧板', path: '/events', heading: 'イベント・回覧板' },
     { label: 'カレッジ', path: '/college', heading: 'つながるカレッジねりま' },
-    { label: '設定', path: '/settings', heading: '設定' },
   ];
   for (const stop of stops) {
     await navLink(page, stop.label).click();
@@ -23,6 +22,10 @@ test('navigates_the_three_modules_and_settings_from_the_bottom_bar', async ({ pa
     await expect(page).toHaveURL(stop.path);
     await expect(navLink(page, stop.label)).toHaveAttribute('aria-current', 'page');
   }
+  await settingsLink(page).click();
+  await expectHeading(page, '設定');
+  await expect(page).toHaveURL('/settings');
+  await expect(settingsLink(page)).toHaveAttribute('aria-current', 'page');
   // The browser's back button goes back a page, inside the app.
   await page.goBack();
   await expectHeading(page, 'つながるカレッジねりま');

@@ -6,6 +6,11 @@ export function navLink(page: Page, label: string) {
   return page.getByRole('navigation').getByRole('link', { name: label });
 }
 
+/** The settings link in the header, by the label a person reads. */
+export function settingsLink(page: Page, label = '設定') {
+  return page.getByRole('banner').getByRole('link', { name: label });
+}
+
 /** Checks the page a person sees by its main heading. */
 export async function expectHeading(page: Page, text: string) {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(text);

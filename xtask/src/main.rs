@@ -5,10 +5,12 @@
 //!   and PostgreSQL, WASM in headless Chromium, end-to-end with Playwright.
 //! - `dist`: build the PWA into `dist/` only.
 //! - `size`: report the gzip size of what a first visit downloads, against the budget.
+//! - `bench`: `size`, then time an offline reload to the first content in Chromium.
 //!
 //! Every tool is pinned here and installed only when the pinned version is missing.
 //! Nothing downloads a prebuilt binary: tools come from crates.io, npm and Debian.
 
+mod bench;
 mod dist;
 mod install;
 mod postgres;
@@ -33,17 +35,25 @@ fn main() -> Result<()> {
             dist::build(&root)
         }
         Some("size") => size::report(&root.join("dist")),
+        Some("bench") => {
+            install::build_tools(&root)?;
+            install::test_tools(&root)?;
+            dist::build(&root)?;
+            size::report(&root.join("dist"))?;
+            bench::offline_reload(&root)
+        }
         Some("install") => {
             install::build_tools(&root)?;
             install::test_tools(&root)
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run | test | dist | size | install>\n\
+                "usage: cargo xtask <run | test | dist | size | bench | install>\n\
                  \n  run      build the app and serve it at http://127.0.0.1:8080 with demo data\
                  \n  test     run every test (installs Chromium, PostgreSQL, npm packages if missing)\
                  \n  dist     build the PWA into dist/\
                  \n  size     gzip size of the first load, against the 200 KB budget\
+                 \n  bench    size, then offline reload to first content in Chromium (1 s budget)\
                  \n  install  install every pinned tool without running anything"
             );
             bail!("unknown command")

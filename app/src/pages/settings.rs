@@ -32,7 +32,7 @@ pub fn Settings() -> impl IntoView {
         <h1>{t!(i18n, settings_title)}</h1>
         <p class="lead">{t!(i18n, settings_lead)}</p>
         <fieldset class="card choices">
-            <legend>{t!(i18n, settings_language)}</legend>
+            <legend class="choices-title">{t!(i18n, settings_language)}</legend>
             {Lang::ALL
                 .into_iter()
                 .map(|lang| {
@@ -53,7 +53,7 @@ pub fn Settings() -> impl IntoView {
                 .collect_view()}
         </fieldset>
         <fieldset class="card choices">
-            <legend>{t!(i18n, settings_text_size)}</legend>
+            <legend class="choices-title">{t!(i18n, settings_text_size)}</legend>
             {TextSize::ALL
                 .into_iter()
                 .map(|size| {
