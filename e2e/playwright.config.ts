@@ -10,7 +10,7 @@ const server = process.env.TSUNAGARU_SERVER ?? path.resolve('../target/debug/ser
 const dist = process.env.TSUNAGARU_DIST ?? path.resolve('../dist');
 const database = path.join(os.tmpdir(), `tsunagaru-e2e-${process.pid}.db`);
 
-export const chromiumArgs = [
+const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
