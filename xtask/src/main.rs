@@ -120,10 +120,7 @@ fn test(root: &Path) -> Result<()> {
             .env("TSUNAGARU_DIST", root.join("dist")),
     )?;
     step("all tests passed");
-    println!(
-        "all suites: {} passed, {} failed",
-        tally.passed, tally.failed
-    );
+    println!("total: {} passed, {} failed", tally.passed, tally.failed);
     Ok(())
 }
 
