@@ -48,12 +48,14 @@ fn text(root: &Element, selector: &str) -> String {
         .unwrap_or_default()
 }
 
-fn click(root: &Element, selector: &str) {
+/// Clicks what matches `selector`, then lets the app react.
+async fn tap(root: &Element, selector: &str) {
     root.query_selector(selector)
         .unwrap()
         .unwrap_or_else(|| panic!("nothing matches {selector}"))
         .unchecked_into::<HtmlElement>()
         .click();
+    tick().await;
 }
 
 #[wasm_bindgen_test]
@@ -71,8 +73,7 @@ async fn the_shell_starts_in_japanese_with_the_three_modules_and_a_way_to_settin
 #[wasm_bindgen_test]
 async fn a_tap_on_the_bottom_bar_changes_the_page_and_the_address() {
     let (root, _app) = mount_app().await;
-    click(&root, "nav a[href='/events']");
-    tick().await;
+    tap(&root, "nav a[href='/events']").await;
     assert_eq!(text(&root, "main h1"), "イベント・回覧板");
     let path = web_sys::window().unwrap().location().pathname().unwrap();
     assert_eq!(path, "/events");
@@ -87,31 +88,20 @@ async fn a_tap_on_the_bottom_bar_changes_the_page_and_the_address() {
 #[wasm_bindgen_test]
 async fn choosing_english_relabels_the_app_and_is_stored_on_the_device() {
     let (root, _app) = mount_app().await;
-    click(&root, "header a[href='/settings']");
-    tick().await;
-    click(&root, "input[name='language'][value='en']");
-    tick().await;
+    tap(&root, "header a[href='/settings']").await;
+    tap(&root, "input[name='language'][value='en']").await;
     assert_eq!(text(&root, "main h1"), "Settings");
     assert!(text(&root, "nav.bottom-nav").contains("Handbook"));
     assert!(text(&root, "p.saved").contains("Saved on this phone"));
-    let stored = web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .get_item("tsunagaru.lang")
-        .unwrap();
-    assert_eq!(stored.as_deref(), Some("en"));
+    assert_eq!(app::settings::load_lang(), domain::Lang::En);
     root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn choosing_a_text_size_sets_it_on_the_whole_page() {
     let (root, _app) = mount_app().await;
-    click(&root, "header a[href='/settings']");
-    tick().await;
-    click(&root, "input[name='text-size'][value='extra-large']");
-    tick().await;
+    tap(&root, "header a[href='/settings']").await;
+    tap(&root, "input[name='text-size'][value='extra-large']").await;
     let html = document().document_element().unwrap();
     assert_eq!(
         html.get_attribute("data-text-size").as_deref(),
