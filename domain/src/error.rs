@@ -27,10 +27,50 @@ pub enum ErrorCode {
     DatabaseUnavailable,
     /// A bug on the server; details are in its log, never in the answer.
     Internal,
+    /// The route needs a signed-in user.
+    Unauthenticated,
+    /// Sign-in failed: the same answer for an unknown name and a wrong password.
+    InvalidCredentials,
+    /// Signed in, but this account may not do this to an object it can see.
+    Forbidden,
+    /// A state-changing request that did not come from this app's own pages.
+    CrossSiteRequest,
+    /// Too many attempts; `retry_after_seconds` says when to try again.
+    RateLimited,
+    /// A log-in name must be an email address or 3–64 letters, digits and . _ - @ +.
+    LoginInvalid,
+    /// Someone already uses this log-in name.
+    LoginTaken,
+    /// The password has fewer than 10 characters.
+    PasswordTooShort,
+    /// The password has more than 128 characters.
+    PasswordTooLong,
+    /// The password is on the list of well-known passwords.
+    PasswordTooCommon,
+    /// The password is (or contains) the log-in name.
+    PasswordLikeLogin,
+    /// Changing the password: the current password given is wrong.
+    CurrentPasswordWrong,
+    /// A display name must be 1–40 characters.
+    DisplayNameInvalid,
+    /// A child's name must be 1–40 characters.
+    ChildNameInvalid,
+    /// A birth date must be a real day, YYYY-MM-DD, at most 10 months ahead.
+    BirthDateInvalid,
+    /// The invite code is unknown, used or expired.
+    InviteInvalid,
+    /// The user already belongs to this family or association.
+    AlreadyMember,
+    /// A family must keep at least one guardian.
+    LastGuardian,
+    /// An association needs a slug (a-z, 0-9, -), a name and an area.
+    AssociationInvalid,
+    /// Another association uses this slug.
+    AssociationSlugTaken,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 8] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -39,6 +79,26 @@ impl ErrorCode {
         ErrorCode::BadRequest,
         ErrorCode::DatabaseUnavailable,
         ErrorCode::Internal,
+        ErrorCode::Unauthenticated,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::Forbidden,
+        ErrorCode::CrossSiteRequest,
+        ErrorCode::RateLimited,
+        ErrorCode::LoginInvalid,
+        ErrorCode::LoginTaken,
+        ErrorCode::PasswordTooShort,
+        ErrorCode::PasswordTooLong,
+        ErrorCode::PasswordTooCommon,
+        ErrorCode::PasswordLikeLogin,
+        ErrorCode::CurrentPasswordWrong,
+        ErrorCode::DisplayNameInvalid,
+        ErrorCode::ChildNameInvalid,
+        ErrorCode::BirthDateInvalid,
+        ErrorCode::InviteInvalid,
+        ErrorCode::AlreadyMember,
+        ErrorCode::LastGuardian,
+        ErrorCode::AssociationInvalid,
+        ErrorCode::AssociationSlugTaken,
     ];
 
     /// The HTTP status that carries this code.
@@ -52,6 +112,26 @@ impl ErrorCode {
             ErrorCode::BadRequest => 400,
             ErrorCode::DatabaseUnavailable => 503,
             ErrorCode::Internal => 500,
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::InvalidCredentials => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::CrossSiteRequest => 403,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::LoginInvalid => 422,
+            ErrorCode::LoginTaken => 409,
+            ErrorCode::PasswordTooShort => 422,
+            ErrorCode::PasswordTooLong => 422,
+            ErrorCode::PasswordTooCommon => 422,
+            ErrorCode::PasswordLikeLogin => 422,
+            ErrorCode::CurrentPasswordWrong => 422,
+            ErrorCode::DisplayNameInvalid => 422,
+            ErrorCode::ChildNameInvalid => 422,
+            ErrorCode::BirthDateInvalid => 422,
+            ErrorCode::InviteInvalid => 422,
+            ErrorCode::AlreadyMember => 409,
+            ErrorCode::LastGuardian => 409,
+            ErrorCode::AssociationInvalid => 422,
+            ErrorCode::AssociationSlugTaken => 409,
         }
     }
 
@@ -86,6 +166,94 @@ impl ErrorCode {
             (ErrorCode::Internal, Lang::En) => {
                 "Something went wrong on the server. Please try again in a little while."
             }
+            (ErrorCode::Unauthenticated, Lang::Ja) => "ログインしてください。",
+            (ErrorCode::Unauthenticated, Lang::En) => "Please sign in.",
+            (ErrorCode::InvalidCredentials, Lang::Ja) => {
+                "ログイン名またはパスワードが違います。もう一度入力してください。"
+            }
+            (ErrorCode::InvalidCredentials, Lang::En) => {
+                "The sign-in name or the password is not right. Please enter them again."
+            }
+            (ErrorCode::Forbidden, Lang::Ja) => "この操作をする権限がありません。",
+            (ErrorCode::Forbidden, Lang::En) => "Your account may not do this.",
+            (ErrorCode::CrossSiteRequest, Lang::Ja) => {
+                "このページからは操作できません。アプリを開き直してください。"
+            }
+            (ErrorCode::CrossSiteRequest, Lang::En) => {
+                "This action must come from the app itself. Please open the app again."
+            }
+            (ErrorCode::RateLimited, Lang::Ja) => {
+                "試した回数が多すぎます。しばらく待ってからもう一度お試しください。"
+            }
+            (ErrorCode::RateLimited, Lang::En) => {
+                "Too many attempts. Please wait a little and try again."
+            }
+            (ErrorCode::LoginInvalid, Lang::Ja) => {
+                "ログイン名は、メールアドレスか、半角英数字3〜64文字で入力してください。"
+            }
+            (ErrorCode::LoginInvalid, Lang::En) => {
+                "Use an email address or 3 to 64 letters and digits as your sign-in name."
+            }
+            (ErrorCode::LoginTaken, Lang::Ja) => {
+                "このログイン名はすでに使われています。別の名前にしてください。"
+            }
+            (ErrorCode::LoginTaken, Lang::En) => {
+                "This sign-in name is already taken. Please choose another."
+            }
+            (ErrorCode::PasswordTooShort, Lang::Ja) => "パスワードは10文字以上にしてください。",
+            (ErrorCode::PasswordTooShort, Lang::En) => {
+                "Use at least 10 characters for your password."
+            }
+            (ErrorCode::PasswordTooLong, Lang::Ja) => "パスワードは128文字以内にしてください。",
+            (ErrorCode::PasswordTooLong, Lang::En) => {
+                "Use at most 128 characters for your password."
+            }
+            (ErrorCode::PasswordTooCommon, Lang::Ja) => {
+                "このパスワードはよく使われていて危険です。別のものにしてください。"
+            }
+            (ErrorCode::PasswordTooCommon, Lang::En) => {
+                "This password is too common to be safe. Please choose another."
+            }
+            (ErrorCode::PasswordLikeLogin, Lang::Ja) => {
+                "パスワードにログイン名を使わないでください。"
+            }
+            (ErrorCode::PasswordLikeLogin, Lang::En) => {
+                "Do not use your sign-in name in your password."
+            }
+            (ErrorCode::CurrentPasswordWrong, Lang::Ja) => "今のパスワードが違います。",
+            (ErrorCode::CurrentPasswordWrong, Lang::En) => "Your current password is not right.",
+            (ErrorCode::DisplayNameInvalid, Lang::Ja) => "表示名は1〜40文字で入力してください。",
+            (ErrorCode::DisplayNameInvalid, Lang::En) => "Enter a name of 1 to 40 characters.",
+            (ErrorCode::ChildNameInvalid, Lang::Ja) => {
+                "お子さんの名前は1〜40文字で入力してください。"
+            }
+            (ErrorCode::ChildNameInvalid, Lang::En) => {
+                "Enter the child's name in 1 to 40 characters."
+            }
+            (ErrorCode::BirthDateInvalid, Lang::Ja) => {
+                "生年月日（予定日）を正しく入力してください。"
+            }
+            (ErrorCode::BirthDateInvalid, Lang::En) => "Enter a real date of birth (or due date).",
+            (ErrorCode::InviteInvalid, Lang::Ja) => {
+                "招待コードが正しくないか、期限が切れています。家族にもう一度発行してもらってください。"
+            }
+            (ErrorCode::InviteInvalid, Lang::En) => {
+                "This invite code is wrong, used or expired. Please ask your family for a new one."
+            }
+            (ErrorCode::AlreadyMember, Lang::Ja) => "すでにメンバーです。",
+            (ErrorCode::AlreadyMember, Lang::En) => "You are already a member.",
+            (ErrorCode::LastGuardian, Lang::Ja) => "保護者が一人もいなくなるため、できません。",
+            (ErrorCode::LastGuardian, Lang::En) => "A family must keep at least one guardian.",
+            (ErrorCode::AssociationInvalid, Lang::Ja) => {
+                "町会・自治会の入力内容を確かめてください。"
+            }
+            (ErrorCode::AssociationInvalid, Lang::En) => "Please check the association's details.",
+            (ErrorCode::AssociationSlugTaken, Lang::Ja) => {
+                "この識別名はほかの町会・自治会が使っています。"
+            }
+            (ErrorCode::AssociationSlugTaken, Lang::En) => {
+                "Another association already uses this short name."
+            }
         }
     }
 }
@@ -102,6 +270,9 @@ pub struct ApiError {
 pub struct ApiErrorBody {
     pub code: ErrorCode,
     pub message: String,
+    /// With `rate_limited`: seconds until a new attempt may succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ApiError {
@@ -110,6 +281,28 @@ impl ApiError {
             error: ApiErrorBody {
                 code,
                 message: code.message(lang).to_owned(),
+                retry_after_seconds: None,
+            },
+        }
+    }
+
+    /// `rate_limited`, saying in words how many minutes to wait.
+    pub fn rate_limited(retry_after_seconds: u64, lang: Lang) -> ApiError {
+        let minutes = retry_after_seconds.div_ceil(60).max(1);
+        let message = match lang {
+            Lang::Ja => format!(
+                "試した回数が多すぎます。{minutes}分ほど待ってから、もう一度お試しください。"
+            ),
+            Lang::En if minutes == 1 => {
+                "Too many attempts. Please try again in 1 minute.".to_owned()
+            }
+            Lang::En => format!("Too many attempts. Please try again in {minutes} minutes."),
+        };
+        ApiError {
+            error: ApiErrorBody {
+                code: ErrorCode::RateLimited,
+                message,
+                retry_after_seconds: Some(retry_after_seconds),
             },
         }
     }
@@ -157,6 +350,18 @@ mod tests {
                 _ => assert!((400..500).contains(&status), "{code:?} -> {status}"),
             }
         }
+    }
+
+    #[test]
+    fn rate_limited_says_how_many_minutes_to_wait() {
+        let ja = ApiError::rate_limited(170, Lang::Ja);
+        assert!(ja.error.message.contains("3分"), "{}", ja.error.message);
+        assert_eq!(ja.error.retry_after_seconds, Some(170));
+        let en = ApiError::rate_limited(30, Lang::En);
+        assert_eq!(
+            en.error.message,
+            "Too many attempts. Please try again in 1 minute."
+        );
     }
 
     #[test]

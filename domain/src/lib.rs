@@ -4,8 +4,11 @@
 //! decisions both sides must agree on. It performs no I/O, so it compiles for
 //! `wasm32-unknown-unknown` and native alike and is tested with plain unit tests.
 
+pub mod accounts;
+pub mod admin;
 pub mod associations;
 pub mod error;
+pub mod families;
 pub mod health;
 pub mod lang;
 pub mod settings;

@@ -1,6 +1,9 @@
 //! Configuration: command-line flags, each with an environment-variable fallback.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
 
 use clap::{Parser, ValueEnum};
 
@@ -33,6 +36,76 @@ pub struct Config {
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(long, env = "TSUNAGARU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
+
+    #[command(flatten)]
+    pub security: SecurityConfig,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Something to do instead of serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Checks the audit log's hash chain; exits 1 if a row was changed or removed.
+    VerifyAudit,
+}
+
+/// Sessions, rate limits and the origin that state-changing requests must come from.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SecurityConfig {
+    /// A session ends after this many hours without use.
+    #[arg(long, env = "TSUNAGARU_SESSION_IDLE_HOURS", default_value_t = 168)]
+    pub session_idle_hours: u32,
+
+    /// A session ends this many days after sign-in, however much it is used.
+    #[arg(long, env = "TSUNAGARU_SESSION_MAX_DAYS", default_value_t = 30)]
+    pub session_max_days: u32,
+
+    /// Sign-in and sign-up attempts one address may make at once before it must wait...
+    #[arg(long, env = "TSUNAGARU_AUTH_BURST", default_value_t = 30)]
+    pub auth_burst: u32,
+
+    /// ...and then one more attempt per this many seconds.
+    #[arg(long, env = "TSUNAGARU_AUTH_PERIOD_SECONDS", default_value_t = 2)]
+    pub auth_period_seconds: u64,
+
+    /// Sign-in attempts for one account at once before it must wait...
+    #[arg(long, env = "TSUNAGARU_ACCOUNT_BURST", default_value_t = 5)]
+    pub account_burst: u32,
+
+    /// ...and then one more attempt per this many seconds.
+    #[arg(long, env = "TSUNAGARU_ACCOUNT_PERIOD_SECONDS", default_value_t = 180)]
+    pub account_period_seconds: u64,
+
+    /// A reverse proxy whose `X-Forwarded-For` is believed (repeatable). Without one, rate
+    /// limits key on the TCP peer address and forwarded headers are ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "TSUNAGARU_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
+
+    /// The public origin, e.g. `https://tsunagaru.example.jp`. When set, state-changing
+    /// requests must carry exactly this `Origin`; otherwise the `Origin` must match `Host`.
+    #[arg(long, env = "TSUNAGARU_PUBLIC_ORIGIN")]
+    pub public_origin: Option<String>,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> SecurityConfig {
+        SecurityConfig {
+            session_idle_hours: 168,
+            session_max_days: 30,
+            auth_burst: 30,
+            auth_period_seconds: 2,
+            account_burst: 5,
+            account_period_seconds: 180,
+            trusted_proxies: Vec::new(),
+            public_origin: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -117,8 +117,37 @@ fn prepare_sqlite_file(url: &str) -> anyhow::Result<String> {
 }
 
 /// The current time as the server stores it: RFC 3339, UTC, millisecond precision.
+impl Db {
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads and then writes waits its turn
+    /// (busy timeout) instead of failing when another writer committed in between.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
 pub fn now() -> String {
+    timestamp(jiff::Timestamp::now())
+}
+
+/// The one text form of a time in the database: RFC 3339 UTC with exactly three
+/// fraction digits, so comparing the text compares the times.
+pub fn timestamp(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Reads a time written by [`timestamp`].
+pub fn parse_timestamp(text: &str) -> Option<jiff::Timestamp> {
+    text.parse().ok()
+}
+
+/// Today's date in Tokyo, `YYYY-MM-DD`: the ward's calendar day.
+pub fn today_tokyo() -> String {
     jiff::Timestamp::now()
-        .round(jiff::Unit::Millisecond)
-        .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string())
+        .to_zoned(jiff::tz::TimeZone::get("Asia/Tokyo").unwrap_or(jiff::tz::TimeZone::UTC))
+        .date()
+        .to_string()
 }

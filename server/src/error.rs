@@ -17,8 +17,13 @@ use domain::{ApiError, ErrorCode, Lang};
 pub enum AppError {
     #[error("{0:?}")]
     Code(ErrorCode),
+    /// Too many attempts: try again after this many seconds.
+    #[error("rate limited for {0} s")]
+    RateLimited(u64),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Other(#[from] anyhow::Error),
 }
 
 impl From<ErrorCode> for AppError {
@@ -31,6 +36,8 @@ impl AppError {
     fn code(&self) -> ErrorCode {
         match self {
             AppError::Code(code) => *code,
+            AppError::RateLimited(_) => ErrorCode::RateLimited,
+            AppError::Other(_) => ErrorCode::Internal,
             AppError::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
             ) => ErrorCode::DatabaseUnavailable,
@@ -41,6 +48,9 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let AppError::RateLimited(seconds) = self {
+            return rate_limited(seconds, Lang::default());
+        }
         let code = self.code();
         if code.http_status() >= 500 {
             // sqlx errors carry the statement, never bound values: safe to log.
@@ -60,6 +70,23 @@ pub fn error_response(code: ErrorCode, lang: Lang) -> Response {
     response
 }
 
+/// Seconds until a rate-limited caller may try again; rides along as an extension.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryAfter(pub u64);
+
+/// A `rate_limited` answer (429) with `Retry-After` and the wait in words.
+pub fn rate_limited(seconds: u64, lang: Lang) -> Response {
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, seconds.to_string())],
+        Json(ApiError::rate_limited(seconds, lang)),
+    )
+        .into_response();
+    response.extensions_mut().insert(ErrorCode::RateLimited);
+    response.extensions_mut().insert(RetryAfter(seconds));
+    response
+}
+
 /// Middleware for /api: words error answers in the caller's language, turns axum's
 /// bodiless 405 into a JSON error, and forbids caching any API answer.
 pub async fn localize(request: Request, next: Next) -> Response {
@@ -72,15 +99,28 @@ pub async fn localize(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let code = match response.extensions().get::<ErrorCode>() {
         Some(code) => Some(*code),
-        None if response.status() == StatusCode::METHOD_NOT_ALLOWED => {
-            Some(ErrorCode::MethodNotAllowed)
+        // An answer axum or a layer made itself (a rejected path or query, a 405):
+        // give it this API's JSON shape too.
+        None if response.status().is_client_error() && !is_json(&response) => {
+            Some(match response.status() {
+                StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+                StatusCode::NOT_FOUND => ErrorCode::NotFound,
+                StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+                StatusCode::UNPROCESSABLE_ENTITY => ErrorCode::InvalidJson,
+                _ => ErrorCode::BadRequest,
+            })
         }
         None => None,
     };
     let mut response = match code {
         Some(code) => {
+            let retry = response.extensions().get::<RetryAfter>().copied();
             let (mut parts, _) = response.into_parts();
-            let localized = error_response(code, lang);
+            let localized = match retry {
+                Some(RetryAfter(seconds)) => rate_limited(seconds, lang),
+                None => error_response(code, lang),
+            };
             let (new_parts, body) = localized.into_parts();
             parts.headers.remove(header::CONTENT_LENGTH);
             parts.headers.extend(new_parts.headers);
@@ -95,6 +135,14 @@ pub async fn localize(request: Request, next: Next) -> Response {
     response
 }
 
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
 /// Any /api path that names no route.
 pub async fn api_not_found() -> AppError {
     AppError::Code(ErrorCode::NotFound)
@@ -104,4 +152,31 @@ pub async fn api_not_found() -> AppError {
 pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
     tracing::error!("a request handler panicked");
     error_response(ErrorCode::Internal, Lang::default())
+}
+
+/// `axum::Json` with its rejections turned into this API's JSON errors:
+/// `invalid_json` (422), `unsupported_media_type` (415), `payload_too_large` (413).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonBody<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for JsonBody<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        use axum::extract::rejection::JsonRejection;
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(JsonBody(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::Code(ErrorCode::UnsupportedMediaType))
+            }
+            Err(JsonRejection::BytesRejection(_)) => {
+                Err(AppError::Code(ErrorCode::PayloadTooLarge))
+            }
+            Err(_) => Err(AppError::Code(ErrorCode::InvalidJson)),
+        }
+    }
 }

@@ -4,20 +4,29 @@
 //! Each feature lives in a module named like the feature (`health`, `associations`),
 //! and only this crate knows HTTP handlers and SQL.
 
+pub mod accounts;
+pub mod admin;
 pub mod associations;
+pub mod audit;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod dist;
 pub mod error;
+pub mod families;
 pub mod health;
 pub mod openapi;
+pub mod passwords;
+pub mod security;
+pub mod sessions;
 pub mod telemetry;
 
-use std::{future::Future, path::Path, sync::Arc};
+use std::{future::Future, net::SocketAddr, path::Path, sync::Arc};
 
 use anyhow::Context;
-use axum::{Extension, Router, http::HeaderName, middleware, routing::any};
+use axum::{
+    Extension, Router, extract::DefaultBodyLimit, http::HeaderName, middleware, routing::any,
+};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
@@ -28,36 +37,105 @@ use tower_http::{
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{config::Config, db::Db};
+use crate::{
+    config::{Command, Config, SecurityConfig},
+    db::Db,
+    security::Security,
+};
 
-/// What every handler may reach. The server keeps no other state, so several
-/// instances can share one PostgreSQL.
+/// The largest request body the API reads (JSON only; attachments will get their own limit).
+pub const API_BODY_LIMIT: usize = 64 * 1024;
+
+/// What every handler may reach. Besides the database, only in-memory rate limits, so
+/// several instances can share one PostgreSQL (each limiting on its own).
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Db,
+    pub security: Arc<Security>,
 }
 
-/// The API routes with their OpenAPI document.
-pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+impl AppState {
+    pub fn new(db: Db, config: &SecurityConfig) -> AppState {
+        AppState {
+            db,
+            security: Arc::new(Security::new(config)),
+        }
+    }
+}
+
+/// The API routes with their OpenAPI document. Sign-in and sign-up sit behind a rate
+/// limit on the client's address (tower_governor), so `security` is needed to build them.
+pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let limit = tower_governor::governor::GovernorConfigBuilder::default()
+        .key_extractor(security::PeerKey {
+            trusted_proxies: security.trusted_proxies.clone(),
+        })
+        .period(security.auth_period)
+        .burst_size(security.auth_burst)
+        .finish()
+        .map(Arc::new);
+    let mut auth = OpenApiRouter::new()
+        .routes(routes!(accounts::sign_up))
+        .routes(routes!(accounts::sign_in));
+    if let Some(limit) = limit {
+        auth = auth.layer(
+            tower_governor::GovernorLayer::new(limit)
+                .error_handler(security::rate_limited_response),
+        );
+    }
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(health::health))
-        .routes(routes!(associations::list))
+        .merge(auth)
+        .routes(routes!(accounts::sign_out))
+        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::list_sessions))
+        .routes(routes!(accounts::end_session))
+        .routes(routes!(families::create))
+        .routes(routes!(families::get))
+        .routes(routes!(families::update_child))
+        .routes(routes!(families::set_consent_route))
+        .routes(routes!(families::create_invite))
+        .routes(routes!(families::remove_member))
+        .routes(routes!(families::accept_invite))
+        .routes(routes!(families::health_centre_list))
+        .routes(routes!(associations::list, associations::create))
+        .routes(routes!(associations::join))
+        .routes(routes!(associations::members))
+        .routes(routes!(associations::set_member_role))
+        .routes(routes!(admin::users))
+        .routes(routes!(admin::set_roles))
+        .routes(routes!(admin::audit_log))
+        .routes(routes!(admin::verify_audit))
         .routes(routes!(openapi::document))
         .split_for_parts()
 }
 
 /// The whole application: API, static files and the middleware around them.
 pub fn router(state: AppState, dist: &Path) -> Router {
-    let (api, doc) = api();
+    let (api, doc) = api(&state.security);
+    let headers = Arc::new(security::SecurityHeaders::for_dist(
+        dist,
+        state.security.public_origin.as_deref(),
+    ));
     let api = api
         .route("/api", any(error::api_not_found))
         .route("/api/{*rest}", any(error::api_not_found))
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            state.security.clone(),
+            security::same_origin_only,
+        ))
         .layer(Extension(Arc::new(doc)))
         .layer(middleware::from_fn(error::localize))
         .with_state(state);
     let request_id = HeaderName::from_static("x-request-id");
     Router::new().merge(api).merge(dist::router(dist)).layer(
         ServiceBuilder::new()
+            .layer(middleware::from_fn_with_state(
+                headers,
+                security::add_headers,
+            ))
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(
                 TraceLayer::new_for_http()
@@ -73,6 +151,19 @@ pub fn router(state: AppState, dist: &Path) -> Router {
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let db = Db::connect(&config.database).await?;
     tracing::info!(backend = ?db.backend, "database ready");
+    if let Some(Command::VerifyAudit) = config.command {
+        let result = audit::verify(&db).await?;
+        db.pool.close().await;
+        if result.intact {
+            println!("audit log intact: {} entries", result.entries);
+            return Ok(());
+        }
+        anyhow::bail!(
+            "audit log BROKEN at entry {} of {}: a row was changed or removed",
+            result.first_broken.unwrap_or_default(),
+            result.entries
+        );
+    }
     if config.demo {
         let added = demo::seed(&db)
             .await
@@ -89,7 +180,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     println!("Tsunagaru is running at http://{addr}/");
     serve(
         listener,
-        router(AppState { db: db.clone() }, &config.dist),
+        router(AppState::new(db.clone(), &config.security), &config.dist),
         shutdown_signal(),
     )
     .await?;
@@ -104,9 +195,12 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 async fn shutdown_signal() {

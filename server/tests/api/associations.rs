@@ -17,7 +17,7 @@ async fn demo_data_seeded_twice_is_there_once() {
 
     let list: Vec<domain::associations::Association> =
         app.get("/api/associations").await.json().await.unwrap();
-    assert_eq!(list.len(), first);
+    assert_eq!(list.len(), 2);
     let names: Vec<&str> = list.iter().map(|a| a.name.as_str()).collect();
     assert!(names.contains(&"桜台つつじ町会"), "{names:?}");
     let mut ids: Vec<&str> = list.iter().map(|a| a.id.as_str()).collect();

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use server::{AppState, db::Db};
+use reqwest::{Method, header};
+use server::{AppState, config::SecurityConfig, db::Db};
 use sqlx::{Connection, Executor, postgres::PgConnection};
 use tempfile::TempDir;
 use tokio::{net::TcpListener, sync::oneshot};
@@ -13,6 +14,7 @@ pub struct TestApp {
     pub db: Db,
     pub client: reqwest::Client,
     pub dist: std::path::PathBuf,
+    pub database_url: String,
     _dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     stopped: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -41,6 +43,86 @@ impl TestApp {
     }
 }
 
+/// A client that sends `Origin: <the server>` as the app's own pages do, so
+/// state-changing requests pass the cross-site check.
+pub fn same_origin_client(address: &str) -> reqwest::Client {
+    let mut headers = header::HeaderMap::new();
+    headers.insert(header::ORIGIN, address.parse().expect("origin"));
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    /// A request, signed in with `cookie` when given (`__Host-tsunagaru=…`).
+    pub fn request(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        match cookie {
+            Some(cookie) => builder.header(header::COOKIE, cookie),
+            None => builder,
+        }
+    }
+
+    /// POSTs JSON, optionally signed in.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        self.request(Method::POST, path, cookie)
+            .json(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// Signs up through the API and returns the session cookie to send back.
+    pub async fn sign_up(&self, login: &str, password: &str) -> String {
+        let response = self
+            .post_json(
+                "/api/auth/sign-up",
+                &serde_json::json!({"login": login, "display_name": login, "password": password}),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 201, "sign-up of {login}");
+        session_cookie(&response).expect("sign-up sets the session cookie")
+    }
+
+    /// Signs in through the API and returns the session cookie to send back.
+    pub async fn sign_in(&self, login: &str, password: &str) -> String {
+        let response = self
+            .post_json(
+                "/api/auth/sign-in",
+                &serde_json::json!({"login": login, "password": password}),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 200, "sign-in of {login}");
+        session_cookie(&response).expect("sign-in sets the session cookie")
+    }
+}
+
+/// The `name=value` of the session cookie a response sets, ready for a `Cookie` header.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-tsunagaru=") && !v.starts_with("__Host-tsunagaru=;"))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
 /// A fresh, empty database URL: a SQLite file in `dir`, or a new PostgreSQL database.
 pub async fn fresh_database_url(dir: &Path) -> String {
     match std::env::var("TSUNAGARU_TEST_POSTGRES") {
@@ -64,6 +146,11 @@ pub async fn fresh_database_url(dir: &Path) -> String {
 
 /// Starts a server with a fresh database and a small built app in its `dist`.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(SecurityConfig::default()).await
+}
+
+/// [`spawn_app`] with other session and rate-limit settings.
+pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_database_url(dir.path()).await;
     let db = Db::connect(&url).await.expect("database");
@@ -72,7 +159,8 @@ pub async fn spawn_app() -> TestApp {
 
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("addr"));
-    let router = server::router(AppState { db: db.clone() }, &dist);
+    let origin = address.clone();
+    let router = server::router(AppState::new(db.clone(), &security), &dist);
     let (stop, stopped) = oneshot::channel::<()>();
     let serving = tokio::spawn(server::serve(listener, router, async {
         let _ = stopped.await;
@@ -80,13 +168,21 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         address,
         db,
-        client: reqwest::Client::new(),
+        client: same_origin_client(&origin),
         dist,
+        database_url: url,
         _dir: dir,
         stop: Some(stop),
         stopped: Some(serving),
     }
 }
+
+/// Like trunk's index.html: one inline module script that loads the app.
+pub const SAMPLE_INDEX: &str = "<!doctype html><title>Tsunagaru</title>\
+    <script type=\"module\">import init from '/app-8f3c2a1b9d0e4f56.js';\nawait init();\n</script>";
+/// The inline script's body, as the browser hashes it for the CSP.
+pub const SAMPLE_INLINE_SCRIPT: &str =
+    "import init from '/app-8f3c2a1b9d0e4f56.js';\nawait init();\n";
 
 pub const WASM_FILE: &str = "app-8f3c2a1b9d0e4f56_bg.wasm";
 pub const JS_FILE: &str = "app-8f3c2a1b9d0e4f56.js";
@@ -96,7 +192,7 @@ pub const JS_FILE: &str = "app-8f3c2a1b9d0e4f56.js";
 pub fn write_sample_dist(dist: &Path) {
     std::fs::create_dir_all(dist.join("icons")).expect("dist");
     let files: [(&str, &[u8]); 7] = [
-        ("index.html", b"<!doctype html><title>Tsunagaru</title>"),
+        ("index.html", SAMPLE_INDEX.as_bytes()),
         (WASM_FILE, b"\0asm\x01\0\0\0"),
         (JS_FILE, b"export default function init() {}"),
         ("app-0123456789abcdef.css", b"body{}"),

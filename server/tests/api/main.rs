@@ -2,12 +2,17 @@
 //! own fresh database: a SQLite file by default, or a new PostgreSQL database when
 //! `TSUNAGARU_TEST_POSTGRES` names a server (the test command runs the suite both ways).
 
+mod accounts;
 mod associations;
+mod audit;
+mod authz;
 mod binary;
 mod dist;
 mod errors;
+mod hardening;
 mod health;
 mod helpers;
 mod openapi;
+mod sessions;
 mod shutdown;
 mod storage;

@@ -8,21 +8,34 @@ async fn the_openapi_document_lists_every_api_route_and_each_one_answers() {
     let doc: serde_json::Value = response.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().expect("paths");
-    let mut names: Vec<&str> = paths.keys().map(String::as_str).collect();
-    names.sort_unstable();
-    assert_eq!(
-        names,
-        ["/api/associations", "/api/health", "/api/openapi.json"]
-    );
+    for must in [
+        "/api/health",
+        "/api/me",
+        "/api/auth/sign-in",
+        "/api/families/{id}",
+        "/api/admin/audit",
+    ] {
+        assert!(paths.contains_key(must), "{must} is not documented");
+    }
     for (path, operations) in paths {
-        for method in operations.as_object().unwrap().keys() {
-            assert_eq!(method, "get", "only GET routes so far: {path}");
-            let answer = app.get(path).await;
-            assert_eq!(
-                answer.status(),
-                200,
-                "{path} is documented but does not answer"
+        assert!(path.starts_with("/api/"), "{path}");
+        for (method, operation) in operations.as_object().unwrap() {
+            assert!(
+                operation["responses"]
+                    .as_object()
+                    .is_some_and(|r| !r.is_empty()),
+                "{method} {path} documents no response"
             );
+            // Every route without a path parameter answers a plain GET with no 5xx;
+            // the authorization matrix (authz.rs) calls every route as every caller.
+            if method == "get" && !path.contains('{') {
+                let answer = app.get(path).await;
+                assert!(
+                    answer.status().as_u16() < 500,
+                    "{path}: {}",
+                    answer.status()
+                );
+            }
         }
     }
 }
