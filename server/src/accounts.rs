@@ -105,6 +105,7 @@ pub async fn sign_in(
             )
             .await?;
         }
+        tracing::warn!("sign-in refused: too many attempts for one account");
         return Err(AppError::RateLimited(wait));
     }
     let (id, stored) = match user {
@@ -113,9 +114,12 @@ pub async fn sign_in(
     };
     let valid = passwords::verify(password, stored).await?;
     let Some(id) = id.filter(|_| valid) else {
+        // Never the typed name: people type passwords into the name field.
+        tracing::warn!(method = "password", "sign-in failed");
         return Err(AppError::Code(ErrorCode::InvalidCredentials));
     };
     let me = signed_in(&state, &headers, &id).await?;
+    tracing::info!(user = %id, method = "password", "signed in");
     Ok(me.into_response())
 }
 

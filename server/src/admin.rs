@@ -175,3 +175,40 @@ pub async fn verify_audit(
     require_admin(&user)?;
     Ok(Json(audit::verify(&state.db).await?))
 }
+
+/// Signs an account out on every device (a lost phone, a compromised account).
+#[utoipa::path(
+    delete,
+    path = "/api/admin/users/{id}/sessions",
+    tag = "admin",
+    params(("id" = String, Path, description = "The account")),
+    responses(
+        (status = 204, description = "Every session of the account has ended"),
+        (status = 403, description = "`forbidden`: not an admin", body = domain::ApiError),
+        (status = 404, description = "No such account", body = domain::ApiError),
+    )
+)]
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<axum::http::StatusCode, AppError> {
+    require_admin(&user)?;
+    summary(&state.db, &id).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(&id)
+        .execute(&state.db.pool)
+        .await?;
+    audit::record(
+        &state.db,
+        audit::Event {
+            actor: Some(&user),
+            action: "sessions.end_all",
+            object_type: "account",
+            object_id: &id,
+            outcome: audit::Outcome::Allowed,
+        },
+    )
+    .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

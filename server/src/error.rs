@@ -52,6 +52,10 @@ impl IntoResponse for AppError {
             return rate_limited(seconds, Lang::default());
         }
         let code = self.code();
+        if matches!(code, ErrorCode::Forbidden | ErrorCode::CrossSiteRequest) {
+            // The request span carries the request id, method and path.
+            tracing::warn!(?code, "request refused");
+        }
         if code.http_status() >= 500 {
             // sqlx errors carry the statement, never bound values: safe to log.
             tracing::error!(error = %self, "request failed");

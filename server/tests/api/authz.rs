@@ -240,6 +240,12 @@ fn table() -> Vec<Row> {
             [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
         ),
         row(
+            M::DELETE,
+            "/api/admin/users/{user}/sessions",
+            None,
+            [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 204],
+        ),
+        row(
             M::GET,
             "/api/admin/audit",
             None,
@@ -490,8 +496,5 @@ fn documented_path(path: &str) -> String {
     ]
     .iter()
     .fold(path.to_owned(), |p, (from, to)| p.replace(from, to))
-    .replace(
-        "/api/admin/users/{user_id}/roles",
-        "/api/admin/users/{id}/roles",
-    )
+    .replace("/api/admin/users/{user_id}/", "/api/admin/users/{id}/")
 }

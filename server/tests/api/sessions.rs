@@ -242,3 +242,39 @@ async fn state_changing_requests_from_other_sites_are_refused() {
     // Reading needs no Origin.
     assert_eq!(status_of_me(&app, &cookie).await, 200);
 }
+
+#[tokio::test]
+async fn an_admin_can_sign_an_account_out_on_every_device() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("admin", PASSWORD).await;
+    let admin_id: String = sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    server::accounts::grant_role(&app.db, &admin_id, domain::accounts::Role::Admin)
+        .await
+        .unwrap();
+    let phone = app.sign_up("hanako", PASSWORD).await;
+    let tablet = app.sign_in("hanako", PASSWORD).await;
+    let hanako: Value = app
+        .request(Method::GET, "/api/me", Some(&phone))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ended = app
+        .request(
+            Method::DELETE,
+            &format!("/api/admin/users/{}/sessions", hanako["id"].as_str().unwrap()),
+            Some(&admin),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), 204);
+    assert_eq!(status_of_me(&app, &phone).await, 401);
+    assert_eq!(status_of_me(&app, &tablet).await, 401);
+    assert_eq!(status_of_me(&app, &admin).await, 200);
+}
