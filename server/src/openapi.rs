@@ -7,12 +7,29 @@ use axum::{Extension, Json};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
-#[openapi(info(
+#[openapi(modifiers(&SessionCookie), info(
     title = "Tsunagaru API",
     description = "The API of つながる, the offline-first app for a Tokyo ward's residents. \
                    Every error answer is `{\"error\": {\"code\", \"message\"}}` with a stable code.",
 ))]
 pub struct ApiDoc;
+
+/// Documents the session cookie that signed-in routes need.
+struct SessionCookie;
+
+impl utoipa::Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::sessions::COOKIE_NAME,
+                "Set by sign-in and sign-up; HttpOnly, so scripts never see it.",
+            ))),
+        );
+    }
+}
 
 /// This document.
 #[utoipa::path(

@@ -9,6 +9,7 @@ mod authz;
 mod binary;
 mod dist;
 mod errors;
+mod families;
 mod hardening;
 mod health;
 mod helpers;

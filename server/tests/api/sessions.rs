@@ -267,7 +267,10 @@ async fn an_admin_can_sign_an_account_out_on_every_device() {
     let ended = app
         .request(
             Method::DELETE,
-            &format!("/api/admin/users/{}/sessions", hanako["id"].as_str().unwrap()),
+            &format!(
+                "/api/admin/users/{}/sessions",
+                hanako["id"].as_str().unwrap()
+            ),
             Some(&admin),
         )
         .send()
