@@ -23,6 +23,24 @@ pub fn local_set(key: &str, value: &str) -> bool {
     local_storage().is_some_and(|s| s.set_item(key, value).is_ok())
 }
 
+/// Deletes a value from local storage, if storage is available.
+pub fn local_remove(key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Every key in local storage.
+pub fn local_keys() -> Vec<String> {
+    let Some(storage) = local_storage() else {
+        return Vec::new();
+    };
+    let count = storage.length().unwrap_or(0);
+    (0..count)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .collect()
+}
+
 /// The path of the current address, e.g. `/events`.
 pub fn current_path() -> String {
     window()
@@ -77,4 +95,53 @@ pub fn is_standalone() -> bool {
     window()
         .and_then(|w| w.match_media("(display-mode: standalone)").ok().flatten())
         .is_some_and(|m| m.matches())
+}
+
+/// Moves keyboard and screen-reader focus to a form field, without scrolling the page
+/// to its top.
+pub fn focus_field(id: &str) {
+    if let Some(element) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Today on this phone's calendar, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    )
+}
+
+/// A calendar day (`YYYY-MM-DD`) in words: 2026年5月1日, May 1, 2026.
+pub fn format_day(day: &str, lang: domain::Lang) -> String {
+    format_with(day, lang, &[("dateStyle", "long"), ("timeZone", "UTC")])
+}
+
+/// A moment (RFC 3339) in this phone's time zone: 2026年5月1日 14:05.
+pub fn format_moment(moment: &str, lang: domain::Lang) -> String {
+    format_with(
+        moment,
+        lang,
+        &[("dateStyle", "long"), ("timeStyle", "short")],
+    )
+}
+
+fn format_with(text: &str, lang: domain::Lang, options: &[(&str, &str)]) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(text));
+    if date.get_time().is_nan() {
+        return text.to_owned();
+    }
+    let object = js_sys::Object::new();
+    for (key, value) in options {
+        let _ = js_sys::Reflect::set(&object, &(*key).into(), &(*value).into());
+    }
+    date.to_locale_string(lang.tag(), &object).into()
 }

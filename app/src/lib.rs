@@ -4,7 +4,10 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+pub mod account;
+pub mod api;
 pub mod browser;
+pub mod form;
 pub mod pages;
 pub mod pwa;
 pub mod settings;

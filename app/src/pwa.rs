@@ -65,9 +65,15 @@ impl Updates {
             return;
         };
         let watched = worker.clone();
+        let active = registration.clone();
         let on_state_change = Closure::<dyn FnMut()>::new(move || {
+            // An update waits beside an active worker of the same registration; a first
+            // install (also after sign-out re-registers the worker) does not.
             let has_controller = container().is_some_and(|c| c.controller().is_some());
-            if watched.state() == ServiceWorkerState::Installed && has_controller {
+            if watched.state() == ServiceWorkerState::Installed
+                && has_controller
+                && active.active().is_some()
+            {
                 self.ready.set(true);
             }
         });

@@ -7,6 +7,8 @@ use crate::{browser, i18n::Locale};
 
 const LANG_KEY: &str = "tsunagaru.lang";
 const TEXT_SIZE_KEY: &str = "tsunagaru.text-size";
+/// Every local storage key that holds a setting; signing out keeps these.
+pub const KEYS: [&str; 2] = [LANG_KEY, TEXT_SIZE_KEY];
 
 /// The chosen language; Japanese until the person picks another.
 pub fn load_lang() -> Lang {

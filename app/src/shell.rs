@@ -4,23 +4,65 @@
 
 use leptos::{ev, prelude::*};
 
-use crate::{browser, i18n::*, pages::Page, pwa::Updates, settings};
+use crate::{account::Account, api, browser, i18n::*, pages::Page, pwa::Updates, settings};
 
-/// Which page is showing. Provided as context; changed only through [`navigate`].
+/// Which page is showing, and where the person was before signing in. Provided as
+/// context; the page changes only through [`Router::go`] (or [`navigate`]).
 #[derive(Clone, Copy)]
-struct Current(RwSignal<Page>);
+pub struct Router {
+    current: RwSignal<Page>,
+    before_sign_in: StoredValue<Option<Page>>,
+    announcement: RwSignal<String>,
+}
 
-/// Shows `page`, records it in the session history, and moves focus to the page's
-/// content so that screen-reader and keyboard users land where sighted users look.
-pub fn navigate(page: Page) {
-    let Some(Current(current)) = use_context::<Current>() else {
-        return;
-    };
-    if current.get_untracked() != page {
-        browser::push_path(page.path());
-        current.set(page);
+impl Router {
+    pub fn get() -> Router {
+        expect_context::<Router>()
     }
-    browser::focus("main");
+
+    /// The page showing (tracked).
+    pub fn current(self) -> Page {
+        self.current.get()
+    }
+
+    /// Shows `page`, records it in the session history, and moves focus to the page's
+    /// content so that screen-reader and keyboard users land where sighted users look.
+    pub fn go(self, page: Page) {
+        let from = self.current.get_untracked();
+        if page.is_sign_in() && !from.is_sign_in() {
+            self.before_sign_in.set_value(Some(from));
+        }
+        self.announcement.set(String::new());
+        if from != page {
+            browser::push_path(&page.path());
+            self.current.set(page);
+        }
+        browser::focus("main");
+    }
+
+    /// After signing in or up: back to the page the person came from, else the account.
+    pub fn go_back_after_sign_in(self) {
+        let back = self
+            .before_sign_in
+            .try_update_value(Option::take)
+            .flatten()
+            .filter(|page| !page.is_sign_in())
+            .unwrap_or(Page::Account);
+        self.go(back);
+    }
+
+    /// Says something to everyone, screen-reader users included (a status message
+    /// under the header), until the next page.
+    pub fn announce(self, message: String) {
+        self.announcement.set(message);
+    }
+}
+
+/// Shows `page` (see [`Router::go`]).
+pub fn navigate(page: Page) {
+    if let Some(router) = use_context::<Router>() {
+        router.go(page);
+    }
 }
 
 #[component]
@@ -40,9 +82,16 @@ fn Shell() -> impl IntoView {
     // effect runs after it (before the first paint) and applies the person's choice,
     // Japanese unless they chose otherwise.
     Effect::new(move |_| i18n.set_locale(settings::locale(settings::load_lang())));
+    Effect::new(move |_| api::set_lang(settings::lang(i18n.get_locale())));
 
     let current = RwSignal::new(Page::from_path(&browser::current_path()));
-    provide_context(Current(current));
+    let announcement = RwSignal::new(String::new());
+    let router = Router {
+        current,
+        before_sign_in: StoredValue::new(None),
+        announcement,
+    };
+    provide_context(router);
     let popstate = window_event_listener(ev::popstate, move |_| {
         current.set(Page::from_path(&browser::current_path()));
     });
@@ -59,9 +108,13 @@ fn Shell() -> impl IntoView {
 
     let updates = Updates::new();
     updates.register();
+    let account = Account::provide(updates);
 
     let online = RwSignal::new(browser::is_online());
-    let up = window_event_listener(ev::online, move |_| online.set(true));
+    let up = window_event_listener(ev::online, move |_| {
+        online.set(true);
+        account.refresh();
+    });
     let down = window_event_listener(ev::offline, move |_| online.set(false));
     on_cleanup(move || {
         up.remove();
@@ -72,15 +125,19 @@ fn Shell() -> impl IntoView {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="top-bar">
             <Link page=Page::Home class="brand">{t!(i18n, app_name)}</Link>
-            <Link page=Page::Settings class="settings-link">
+            <Link page=Page::Settings class="header-link">
                 <Icon path=ICON_SETTINGS />
                 <span>{t!(i18n, nav_settings)}</span>
             </Link>
+            <AccountLink account />
             <NetworkStatus online />
         </header>
         <Show when=move || !online.get()>
             <p class="offline-notice">{t!(i18n, offline_notice)}</p>
         </Show>
+        <p class="announcement" role="status" data-testid="announcement">
+            {move || announcement.get()}
+        </p>
         <UpdateBanner updates />
         <main id="main" tabindex="-1">
             {move || current.get().view()}
@@ -99,10 +156,10 @@ pub fn Link(
     class: &'static str,
     children: Children,
 ) -> impl IntoView {
-    let current = use_context::<Current>();
+    let router = use_context::<Router>();
     let aria_current = move || {
-        current
-            .is_some_and(|Current(c)| c.get() == page)
+        router
+            .is_some_and(|r| r.current() == page)
             .then_some("page")
     };
     let on_click = move |event: ev::MouseEvent| {
@@ -117,6 +174,29 @@ pub fn Link(
         <a href=page.path() class=class aria-current=aria_current on:click=on_click>
             {children()}
         </a>
+    }
+}
+
+/// 「ログイン」 when signed out; the person's name, to their account page, when signed in.
+#[component]
+fn AccountLink(account: Account) -> impl IntoView {
+    let i18n = use_i18n();
+    move || match account.me() {
+        Some(me) => view! {
+            <Link page=Page::Account class="header-link account-link">
+                <Icon path=ICON_PERSON />
+                <span class="visually-hidden">{t!(i18n, header_account_prefix)}</span>
+                <span class="account-name">{me.display_name}</span>
+            </Link>
+        }
+        .into_any(),
+        None => view! {
+            <Link page=Page::SignIn class="header-link">
+                <Icon path=ICON_PERSON />
+                <span>{t!(i18n, sign_in_title)}</span>
+            </Link>
+        }
+        .into_any(),
     }
 }
 
@@ -189,4 +269,5 @@ const ICON_HANDBOOK: &str =
     "M5 3h11a3 3 0 0 1 3 3v15H8a3 3 0 0 1-3-3zM5 18a3 3 0 0 1 3-3h11M12 7v5M9.5 9.5h5";
 const ICON_EVENTS: &str = "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M8 14h3M8 17h6";
 const ICON_COLLEGE: &str = "M2 9l10-5 10 5-10 5zM6 11v5c3 2.5 9 2.5 12 0v-5M22 9v6";
+const ICON_PERSON: &str = "M12 4a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM4 21c0-4 3.6-7 8-7s8 3 8 7";
 const ICON_SETTINGS: &str = "M12 8.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7zM12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1L7 17M17 7l2.1-2.1";

@@ -3,7 +3,7 @@
 // sideways.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { expectHeading, pages } from './support';
+import { createFamily, expectHeading, pages, signUp, uniqueLogin } from './support';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -39,18 +39,58 @@ for (const { lang, textSize, width } of [
   });
 }
 
-test('every_control_is_at_least_48_px_for_a_finger', async ({ page }) => {
-  for (const target of pages) {
-    await page.goto(target.path);
-    const small = await page.evaluate(() =>
+async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>('a, button, label.choice')]
         .filter((el) => el.offsetParent !== null)
         .map((el) => ({ text: el.innerText.trim().slice(0, 30), box: el.getBoundingClientRect() }))
         .filter(({ box }) => box.height < 48 || box.width < 48)
         .map(({ text, box }) => `${text} (${Math.round(box.width)}×${Math.round(box.height)})`),
-    );
-    expect(small, target.path).toEqual([]);
+  );
+}
+
+async function violations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
+}
+
+test('every_control_is_at_least_48_px_for_a_finger', async ({ page }) => {
+  for (const target of pages) {
+    await page.goto(target.path);
+    expect(await smallTargets(page), target.path).toEqual([]);
   }
+});
+
+test('the_signed_in_pages_pass_axe_and_fit_a_finger_and_a_small_phone', async ({ page }) => {
+  await signUp(page, uniqueLogin('axe'), '練馬 花子');
+  const familyPath = await createFamily(page, '練馬 さくら');
+  await page.getByRole('button', { name: '招待コードをつくる' }).click();
+  await expect(page.getByTestId('invite-code')).toBeVisible();
+  // Errors shown, too: they must be just as readable.
+  expect(await violations(page), `${familyPath} with an invite code`).toEqual([]);
+  for (const { textSize, width } of [
+    { textSize: 'standard', width: 390 },
+    { textSize: 'extra-large', width: 320 },
+  ]) {
+    await page.setViewportSize({ width, height: 720 });
+    await page.evaluate((s) => localStorage.setItem('tsunagaru.text-size', s), textSize);
+    for (const [path, heading] of [
+      ['/account', 'アカウント'],
+      [familyPath, '家族'],
+    ]) {
+      await page.goto(path);
+      await expectHeading(page, heading);
+      await expect(page.getByRole('status').filter({ hasText: '読み込み中…' })).toHaveCount(0);
+      expect(await violations(page), `${path} (${textSize})`).toEqual([]);
+      expect(await smallTargets(page), `${path} (${textSize})`).toEqual([]);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(scrollWidth, `${path} scrolls sideways at ${width}px`).toBeLessThanOrEqual(width);
+    }
+  }
+  await page.goto('/account');
+  await page.getByRole('button', { name: '参加する' }).click();
+  await expect(page.getByRole('alert').first()).toBeVisible();
+  expect(await violations(page), '/account with an error').toEqual([]);
 });
 
 test('body_text_is_at_least_18_px', async ({ page }) => {

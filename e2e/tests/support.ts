@@ -48,5 +48,50 @@ export const pages = [
   { path: '/college', ja: 'つながるカレッジねりま', en: 'Tsunagaru College Nerima' },
   { path: '/settings', ja: '設定', en: 'Settings' },
   { path: '/install', ja: 'ホーム画面に追加する', en: 'Add to your home screen' },
+  { path: '/sign-in', ja: 'ログイン', en: 'Sign in' },
+  { path: '/sign-up', ja: '新規登録', en: 'Create an account' },
+  // Signed out, these say why not and link to sign in.
+  { path: '/account', ja: 'アカウント', en: 'Account' },
+  { path: '/admin', ja: '管理', en: 'Administration' },
   { path: '/no-such-page', ja: 'ページが見つかりません', en: 'Page not found' },
 ];
+
+/** The password every demo account has (server `--demo`). */
+export const DEMO_PASSWORD = 'tsunagaru-demo-2026';
+
+/** A log-in name no other test (or earlier run against the same server) has used. */
+export function uniqueLogin(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** The header's account link: 「ログイン」 when signed out, the person's name when signed in. */
+export function accountLink(page: Page, name: string | RegExp) {
+  return page.getByRole('banner').getByRole('link', { name });
+}
+
+/** Creates an account through the sign-up form and waits until the app shows it. */
+export async function signUp(page: Page, login: string, displayName: string, password = 'sakura no hana ga saku') {
+  await page.goto('/sign-up');
+  await page.getByLabel('ログイン名').fill(login);
+  await page.getByLabel('表示名（ほかの人に見える名前）').fill(displayName);
+  await page.getByLabel('パスワード', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登録する' }).click();
+  await expectHeading(page, 'アカウント');
+  await expect(accountLink(page, new RegExp(displayName))).toBeVisible();
+}
+
+/** Starts a family handbook from the account page and returns the family page's path. */
+export async function createFamily(page: Page, childName: string, birthDate = '2025-04-01') {
+  await page.goto('/account');
+  await page.getByLabel('お子さんの名前').fill(childName);
+  await page.getByLabel('生年月日（出産予定日）').fill(birthDate);
+  await page.getByRole('button', { name: '手帳をつくる' }).click();
+  await expectHeading(page, '家族');
+  await expect(page.getByTestId('child-name')).toHaveText(childName);
+  return new URL(page.url()).pathname;
+}
+
+/** The status of `GET /api/me` as the page itself would ask. */
+export async function meStatus(page: Page): Promise<number> {
+  return page.evaluate(async () => (await fetch('/api/me', { credentials: 'same-origin' })).status);
+}
