@@ -4,7 +4,7 @@
 import { test, expect } from '@playwright/test';
 import { pages, expectHeading, waitForServiceWorker } from './support';
 
-test('run_app_under_strict_csp', async ({ page }) => {
+test('the_app_runs_under_a_strict_csp_with_no_violation', async ({ page }) => {
   const violations: string[] = [];
   page.on('console', (message) => {
     if (message.text().includes('Content Security Policy')) violations.push(message.text());
