@@ -12,6 +12,7 @@ pub mod families;
 pub mod health;
 pub mod lang;
 pub mod settings;
+pub mod sync;
 
 pub use error::{ApiError, ErrorCode};
 pub use lang::Lang;

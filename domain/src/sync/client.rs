@@ -1,0 +1,311 @@
+//! The client side of sync: write locally first (record change and outbox entry in one
+//! store transaction), push the outbox, pull pages of changes. Storage and network are
+//! traits: the app gives IndexedDB and `fetch`, the tests give memory and a faulty
+//! simulated network.
+
+#![allow(async_fn_in_trait)] // single-threaded (WASM): the futures need not be Send.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::protocol::{
+    Mutation, Op, Outcome, PullRequest, PullResponse, PushRequest, PushResponse, Record, Scope,
+};
+
+/// What the client keeps besides records and the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub client_id: String,
+    /// The id the next local mutation gets (gap-free from 1).
+    pub next_mutation_id: u64,
+    /// The last pulled page's cursor.
+    pub cursor: u64,
+    /// The scopes whose records this client holds.
+    pub scopes: BTreeSet<Scope>,
+}
+
+impl Meta {
+    pub fn new(client_id: impl Into<String>) -> Meta {
+        Meta {
+            client_id: client_id.into(),
+            next_mutation_id: 1,
+            cursor: 0,
+            scopes: BTreeSet::new(),
+        }
+    }
+}
+
+/// A refused or conflicting mutation, kept for the person to see and act on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notice {
+    pub mutation: Mutation,
+    pub outcome: Outcome,
+}
+
+/// Changes applied to the store all together or not at all (one IndexedDB transaction).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    /// Server records to store (replacing any with the same id).
+    pub put: Vec<Record>,
+    /// Server records to forget (deleted on the server).
+    pub delete: Vec<String>,
+    /// Scopes whose every record is to be forgotten (the user lost access).
+    pub drop_scopes: Vec<Scope>,
+    /// Local mutations to queue.
+    pub enqueue: Vec<Mutation>,
+    /// Outbox entries the server has answered.
+    pub dequeue: Vec<u64>,
+    /// Refusals and conflicts to show.
+    pub notices: Vec<Notice>,
+    pub meta: Option<Meta>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// No answer (offline, timeout, server down): try again later.
+    Unreachable,
+    /// Signed out: sync stops until the person signs in.
+    Unauthenticated,
+    /// Anything else the server said.
+    Server(String),
+}
+
+/// Durable storage on the device.
+pub trait Store {
+    async fn meta(&self) -> Result<Meta, StoreError>;
+    /// The outbox in mutation order.
+    async fn outbox(&self) -> Result<Vec<Mutation>, StoreError>;
+    /// The server's version of a record, as last pulled.
+    async fn record(&self, id: &str) -> Result<Option<Record>, StoreError>;
+    async fn commit(&self, batch: Batch) -> Result<(), StoreError>;
+}
+
+/// The network.
+pub trait Transport {
+    async fn push(&self, request: PushRequest) -> Result<PushResponse, TransportError>;
+    async fn pull(&self, request: PullRequest) -> Result<PullResponse, TransportError>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncError {
+    Store(StoreError),
+    Transport(TransportError),
+    /// The server has lost mutations it once acknowledged (restored from a backup).
+    ServerBehind {
+        last_mutation_id: u64,
+    },
+}
+
+impl From<StoreError> for SyncError {
+    fn from(e: StoreError) -> SyncError {
+        SyncError::Store(e)
+    }
+}
+
+impl From<TransportError> for SyncError {
+    fn from(e: TransportError) -> SyncError {
+        SyncError::Transport(e)
+    }
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub pushed: usize,
+    pub pulled: usize,
+    pub refused_or_conflicting: usize,
+}
+
+/// Most mutations per push request.
+pub const PUSH_BATCH: usize = 50;
+
+/// The sync engine over a store and a transport. It keeps no state of its own: every
+/// step reads the store, so a crash between any two steps loses nothing.
+pub struct Engine<S, T> {
+    pub store: S,
+    pub transport: T,
+}
+
+impl<S: Store, T: Transport> Engine<S, T> {
+    pub fn new(store: S, transport: T) -> Engine<S, T> {
+        Engine { store, transport }
+    }
+
+    /// Queues a create or replace. Returns once the store has committed it: then, and only
+    /// then, the app may say 「この端末に保存済み」.
+    pub async fn put(
+        &self,
+        id: &str,
+        collection: &str,
+        scope: Scope,
+        body: Value,
+    ) -> Result<Mutation, StoreError> {
+        let base_version = self.store.record(id).await?.map_or(0, |r| r.version);
+        self.enqueue(Op::Put {
+            id: id.into(),
+            collection: collection.into(),
+            scope,
+            base_version,
+            body,
+        })
+        .await
+    }
+
+    /// Queues a deletion.
+    pub async fn delete(&self, id: &str) -> Result<Mutation, StoreError> {
+        let base_version = self.store.record(id).await?.map_or(0, |r| r.version);
+        self.enqueue(Op::Delete {
+            id: id.into(),
+            base_version,
+        })
+        .await
+    }
+
+    /// Queues a domain command for the server to decide.
+    pub async fn command(&self, name: &str, args: Value) -> Result<Mutation, StoreError> {
+        self.enqueue(Op::Command {
+            name: name.into(),
+            args,
+        })
+        .await
+    }
+
+    async fn enqueue(&self, op: Op) -> Result<Mutation, StoreError> {
+        let mut meta = self.store.meta().await?;
+        let mutation = Mutation {
+            id: meta.next_mutation_id,
+            op,
+        };
+        meta.next_mutation_id += 1;
+        self.store
+            .commit(Batch {
+                enqueue: vec![mutation.clone()],
+                meta: Some(meta),
+                ..Batch::default()
+            })
+            .await?;
+        Ok(mutation)
+    }
+
+    /// Pushes the whole outbox, then pulls until there is nothing more.
+    pub async fn sync(&self) -> Result<SyncReport, SyncError> {
+        let mut report = SyncReport::default();
+        self.push(&mut report).await?;
+        self.pull(&mut report).await?;
+        Ok(report)
+    }
+
+    async fn push(&self, report: &mut SyncReport) -> Result<(), SyncError> {
+        loop {
+            let outbox = self.store.outbox().await?;
+            if outbox.is_empty() {
+                return Ok(());
+            }
+            let client_id = self.store.meta().await?.client_id;
+            let batch: Vec<Mutation> = outbox.into_iter().take(PUSH_BATCH).collect();
+            let response = self
+                .transport
+                .push(PushRequest {
+                    client_id,
+                    mutations: batch.clone(),
+                })
+                .await?;
+            let results = match response {
+                PushResponse::Done { results } => results,
+                PushResponse::Gap { last_mutation_id } => {
+                    return Err(SyncError::ServerBehind { last_mutation_id });
+                }
+            };
+            let mut answered = Batch::default();
+            for result in results {
+                let Some(mutation) = batch.iter().find(|m| m.id == result.mutation_id) else {
+                    continue;
+                };
+                answered.dequeue.push(mutation.id);
+                if !matches!(result.outcome, Outcome::Applied { .. }) {
+                    report.refused_or_conflicting += 1;
+                    answered.notices.push(Notice {
+                        mutation: mutation.clone(),
+                        outcome: result.outcome,
+                    });
+                }
+            }
+            if answered.dequeue.is_empty() {
+                return Err(SyncError::Transport(TransportError::Server(
+                    "the push was not answered".into(),
+                )));
+            }
+            report.pushed += answered.dequeue.len();
+            self.store.commit(answered).await?;
+        }
+    }
+
+    async fn pull(&self, report: &mut SyncReport) -> Result<(), SyncError> {
+        loop {
+            let mut meta = self.store.meta().await?;
+            let page = self
+                .transport
+                .pull(PullRequest {
+                    client_id: meta.client_id.clone(),
+                    cursor: meta.cursor,
+                    scopes: meta.scopes.iter().cloned().collect(),
+                })
+                .await?;
+            let visible: BTreeSet<Scope> = page.scopes.iter().cloned().collect();
+            let mut batch = Batch {
+                drop_scopes: meta.scopes.difference(&visible).cloned().collect(),
+                ..Batch::default()
+            };
+            report.pulled += page.records.len();
+            for record in page.records {
+                if record.deleted {
+                    batch.delete.push(record.id);
+                } else {
+                    batch.put.push(record);
+                }
+            }
+            meta.cursor = meta.cursor.max(page.cursor);
+            meta.scopes = visible;
+            batch.meta = Some(meta);
+            self.store.commit(batch).await?;
+            if !page.has_more {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// What the person sees for one record: the server's version with this device's pending
+/// changes on top, in order. A pulled change never hides a pending local write.
+pub fn overlay(base: Option<Record>, pending: &[Mutation], id: &str) -> Option<Record> {
+    let mut view = base.filter(|r| !r.deleted);
+    for mutation in pending {
+        match &mutation.op {
+            Op::Put {
+                id: pid,
+                collection,
+                scope,
+                body,
+                ..
+            } if pid == id => {
+                let version = view.as_ref().map_or(0, |r| r.version);
+                view = Some(Record {
+                    id: pid.clone(),
+                    collection: collection.clone(),
+                    scope: scope.clone(),
+                    version,
+                    deleted: false,
+                    body: body.clone(),
+                });
+            }
+            Op::Delete { id: did, .. } if did == id => view = None,
+            _ => {}
+        }
+    }
+    view
+}

@@ -1,0 +1,7 @@
+//! Offline-first sync: see docs/sync.md.
+
+pub mod client;
+pub mod protocol;
+pub mod rules;
+#[cfg(test)]
+mod simulation;
