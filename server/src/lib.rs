@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod passwords;
 pub mod security;
 pub mod sessions;
+pub mod sync;
 pub mod telemetry;
 
 use std::{future::Future, net::SocketAddr, path::Path, sync::Arc};
@@ -108,6 +109,8 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .routes(routes!(admin::end_sessions))
         .routes(routes!(admin::audit_log))
         .routes(routes!(admin::verify_audit))
+        .routes(routes!(sync::push))
+        .routes(routes!(sync::pull))
         .routes(routes!(openapi::document))
         .split_for_parts()
 }

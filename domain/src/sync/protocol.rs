@@ -7,6 +7,7 @@ use serde_json::Value;
 /// Who may see a record: everyone, one user, one family, one association or one course.
 /// Written `public`, `user:<id>`, `family:<id>`, `association:<id>`, `course:<id>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Scope(pub String);
 
@@ -27,6 +28,7 @@ impl Scope {
 
 /// A record as the server holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Record {
     /// A UUIDv7 the client made.
     pub id: String,
@@ -42,6 +44,7 @@ pub struct Record {
 
 /// What a mutation does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// Create or replace a record. `base_version` is the server version the client saw
@@ -72,6 +75,7 @@ impl Op {
 
 /// One change a client made, numbered without gaps per client from 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mutation {
     pub id: u64,
     pub op: Op,
@@ -79,6 +83,7 @@ pub struct Mutation {
 
 /// `POST /api/sync/push`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub client_id: String,
     /// In order, without gaps; may start at or below the server's last applied id
@@ -89,6 +94,7 @@ pub struct PushRequest {
 /// Why the server refused a mutation. A refused mutation is still acknowledged, so one
 /// bad write never blocks the ones after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
     /// The body does not pass the domain's checks.
@@ -105,6 +111,7 @@ pub enum Refusal {
 
 /// What became of one mutation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Written; the record now has this version (0 for a command).
@@ -118,6 +125,7 @@ pub enum Outcome {
 
 /// One mutation's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MutationResult {
     pub mutation_id: u64,
     #[serde(flatten)]
@@ -126,6 +134,7 @@ pub struct MutationResult {
 
 /// The answer to a push.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PushResponse {
     /// Every mutation of the request, in order, with its outcome.
@@ -137,6 +146,7 @@ pub enum PushResponse {
 
 /// `GET /api/sync/pull`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullRequest {
     pub client_id: String,
     /// The `cursor` of the last page applied; 0 at first.
@@ -147,6 +157,7 @@ pub struct PullRequest {
 
 /// A page of changes in commit order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// Records changed after the cursor, in the scopes the user may see now, plus every
     /// record of a scope the client did not hold yet.

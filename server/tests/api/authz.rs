@@ -246,6 +246,18 @@ fn table() -> Vec<Row> {
             [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 204],
         ),
         row(
+            M::POST,
+            "/api/sync/push",
+            Some(json!({"client_id": "{fresh}", "mutations": []})),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::GET,
+            "/api/sync/pull?client_id={fresh}&cursor=0",
+            None,
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
             M::GET,
             "/api/admin/audit",
             None,
@@ -486,6 +498,7 @@ async fn check_cell(
 
 /// Maps the table's placeholders back to the documented path parameters.
 fn documented_path(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
     [
         ("{resident_session}", "{id}"),
         ("{family}", "{id}"),

@@ -17,3 +17,4 @@ mod openapi;
 mod sessions;
 mod shutdown;
 mod storage;
+mod sync;

@@ -1,0 +1,325 @@
+//! Sync push and pull on the real server: round trip within a family's scope,
+//! idempotent retries (also concurrent duplicates), gaps, permissions, conflicts kept
+//! for review, a client id bound to its account, and pulls that miss nothing while
+//! others write.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+const PASSWORD: &str = "桜の咲く 練馬の春 2026";
+
+struct Family {
+    guardian: String,
+    viewer: String,
+    outsider: String,
+    scope: String,
+}
+
+async fn family(app: &TestApp) -> Family {
+    let guardian = app.sign_up("hanako", PASSWORD).await;
+    let viewer = app.sign_up("grandma", PASSWORD).await;
+    let outsider = app.sign_up("ichiro", PASSWORD).await;
+    let created: Value = app
+        .post_json(
+            "/api/families",
+            &json!({"child_name": "練馬 さくら", "child_birth_date": "2025-06-12"}),
+            Some(&guardian),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let invite: Value = app
+        .post_json(
+            &format!("/api/families/{id}/invites"),
+            &json!({"role": "viewer"}),
+            Some(&guardian),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let joined = app
+        .post_json(
+            "/api/invites/accept",
+            &json!({"code": invite["code"]}),
+            Some(&viewer),
+        )
+        .await;
+    assert_eq!(joined.status(), 200);
+    Family {
+        guardian,
+        viewer,
+        outsider,
+        scope: format!("family:{id}"),
+    }
+}
+
+fn put(mutation_id: u64, id: &str, scope: &str, base_version: u64, body: Value) -> Value {
+    json!({"id": mutation_id, "op": {"op": "put", "id": id, "collection": "checkup",
+           "scope": scope, "base_version": base_version, "body": body}})
+}
+
+async fn push(app: &TestApp, cookie: &str, client: &str, mutations: Vec<Value>) -> Value {
+    let response = app
+        .post_json(
+            "/api/sync/push",
+            &json!({"client_id": client, "mutations": mutations}),
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn pull(app: &TestApp, cookie: &str, client: &str, cursor: u64, scopes: &str) -> Value {
+    let response = app
+        .request(
+            Method::GET,
+            &format!("/api/sync/pull?client_id={client}&cursor={cursor}&scopes={scopes}"),
+            Some(cookie),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_guardians_write_reaches_the_family_and_no_one_else() {
+    let app = spawn_app().await;
+    let f = family(&app).await;
+    let answer = push(
+        &app,
+        &f.guardian,
+        "phone-1",
+        vec![put(1, "r1", &f.scope, 0, json!({"weight_g": 3120}))],
+    )
+    .await;
+    assert_eq!(answer["status"], "done");
+    assert_eq!(answer["results"][0]["outcome"], "applied");
+
+    let seen = pull(&app, &f.viewer, "tablet-1", 0, "").await;
+    let ids: Vec<&str> = seen["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["r1"]);
+    assert!(seen["scopes"].as_array().unwrap().contains(&json!(f.scope)));
+    let outsider = pull(&app, &f.outsider, "other-1", 0, "").await;
+    assert_eq!(outsider["records"], json!([]));
+    assert!(
+        !outsider["scopes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(f.scope))
+    );
+
+    // The viewer may read but not write; the outsider may not write either.
+    for (cookie, client) in [(&f.viewer, "tablet-1"), (&f.outsider, "other-1")] {
+        let answer = push(
+            &app,
+            cookie,
+            client,
+            vec![put(1, "r2", &f.scope, 0, json!({}))],
+        )
+        .await;
+        assert_eq!(answer["results"][0]["outcome"], "refused");
+        assert_eq!(answer["results"][0]["reason"], "permission");
+    }
+    // Pulling again from the returned cursor brings nothing new.
+    let again = pull(
+        &app,
+        &f.viewer,
+        "tablet-1",
+        seen["cursor"].as_u64().unwrap(),
+        &f.scope,
+    )
+    .await;
+    assert_eq!(again["records"], json!([]));
+}
+
+#[tokio::test]
+async fn a_retried_or_duplicated_push_is_applied_once() {
+    let app = spawn_app().await;
+    let f = family(&app).await;
+    let batch = vec![
+        put(1, "a", &f.scope, 0, json!({"n": 1})),
+        put(2, "b", &f.scope, 0, json!({"n": 2})),
+        put(3, "c", &f.scope, 0, json!({"n": 3})),
+    ];
+    let (one, two, three) = tokio::join!(
+        push(&app, &f.guardian, "phone-1", batch.clone()),
+        push(&app, &f.guardian, "phone-1", batch.clone()),
+        push(&app, &f.guardian, "phone-1", batch.clone()),
+    );
+    assert_eq!(one, two);
+    assert_eq!(two, three);
+    let retry = push(&app, &f.guardian, "phone-1", batch).await;
+    assert_eq!(retry, one, "a retry gets the first answers");
+    let versions: i64 = sqlx::query_scalar("SELECT MAX(version) FROM sync_records")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, 3, "three writes, not nine or twelve");
+}
+
+#[tokio::test]
+async fn a_gap_is_refused_whole() {
+    let app = spawn_app().await;
+    let f = family(&app).await;
+    let answer = push(
+        &app,
+        &f.guardian,
+        "phone-1",
+        vec![put(2, "a", &f.scope, 0, json!({}))],
+    )
+    .await;
+    assert_eq!(answer, json!({"status": "gap", "last_mutation_id": 0}));
+    let records: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_records")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(records, 0);
+}
+
+#[tokio::test]
+async fn a_late_write_over_someone_elses_is_kept_as_a_conflict() {
+    let app = spawn_app().await;
+    let f = family(&app).await;
+    let taro = app.sign_up("taro", PASSWORD).await;
+    let family_id = f.scope.trim_start_matches("family:");
+    let invite: Value = app
+        .post_json(
+            &format!("/api/families/{family_id}/invites"),
+            &json!({"role": "guardian"}),
+            Some(&f.guardian),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.post_json(
+        "/api/invites/accept",
+        &json!({"code": invite["code"]}),
+        Some(&taro),
+    )
+    .await;
+
+    push(
+        &app,
+        &f.guardian,
+        "phone-h",
+        vec![put(1, "memo", &f.scope, 0, json!({"text": "熱 37.5"}))],
+    )
+    .await;
+    // Taro's phone never saw Hanako's write (base 0) and writes the same record.
+    let late = push(
+        &app,
+        &taro,
+        "phone-t",
+        vec![put(1, "memo", &f.scope, 0, json!({"text": "熱 38.0"}))],
+    )
+    .await;
+    assert_eq!(late["results"][0]["outcome"], "conflict");
+    assert_eq!(late["results"][0]["current_version"], 1);
+    let kept: String =
+        sqlx::query_scalar("SELECT body FROM sync_conflicts WHERE client_id = 'phone-t'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(kept.contains("38.0"), "the losing write is kept for review");
+    let seen = pull(&app, &taro, "phone-t", 0, "").await;
+    assert_eq!(
+        seen["records"][0]["body"]["text"], "熱 37.5",
+        "the first write stays"
+    );
+    // Hanako writing again over her own version is not a conflict.
+    let again = push(
+        &app,
+        &f.guardian,
+        "phone-h",
+        vec![put(2, "memo", &f.scope, 0, json!({"text": "熱 36.8"}))],
+    )
+    .await;
+    assert_eq!(again["results"][0]["outcome"], "applied");
+}
+
+#[tokio::test]
+async fn a_client_id_belongs_to_one_account() {
+    let app = spawn_app().await;
+    let f = family(&app).await;
+    push(&app, &f.guardian, "phone-1", vec![]).await;
+    let stolen = app
+        .post_json(
+            "/api/sync/push",
+            &json!({"client_id": "phone-1", "mutations": []}),
+            Some(&f.outsider),
+        )
+        .await;
+    assert_eq!(stolen.status(), 403);
+    let read = app
+        .request(
+            Method::GET,
+            "/api/sync/pull?client_id=phone-1&cursor=0",
+            Some(&f.outsider),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 403);
+}
+
+#[tokio::test]
+async fn pulling_while_others_write_misses_nothing() {
+    let app = spawn_app().await;
+    let f = family(&app).await;
+    let writers = (0..4).map(|w| {
+        let (app, cookie, scope) = (&app, f.guardian.clone(), f.scope.clone());
+        async move {
+            for n in 1..=10u64 {
+                let id = format!("w{w}-{n}");
+                push(
+                    app,
+                    &cookie,
+                    &format!("writer-{w}"),
+                    vec![put(n, &id, &scope, 0, json!({"n": n}))],
+                )
+                .await;
+            }
+        }
+    });
+    let reader = async {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut cursor = 0;
+        let mut scopes = String::new();
+        for _ in 0..40 {
+            let page = pull(&app, &f.viewer, "reader", cursor, &scopes).await;
+            for record in page["records"].as_array().unwrap() {
+                seen.insert(record["id"].as_str().unwrap().to_owned());
+            }
+            cursor = page["cursor"].as_u64().unwrap();
+            scopes = page["scopes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join(",");
+            tokio::task::yield_now().await;
+        }
+        (seen, cursor, scopes)
+    };
+    let (_, (mut seen, cursor, scopes)) = tokio::join!(futures::future::join_all(writers), reader);
+    let last = pull(&app, &f.viewer, "reader", cursor, &scopes).await;
+    for record in last["records"].as_array().unwrap() {
+        seen.insert(record["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(seen.len(), 40, "{seen:?}");
+}
