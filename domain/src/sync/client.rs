@@ -309,3 +309,83 @@ pub fn overlay(base: Option<Record>, pending: &[Mutation], id: &str) -> Option<R
     }
     view
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+
+    fn record(id: &str, version: u64, v: i64, deleted: bool) -> Record {
+        Record {
+            id: id.into(),
+            collection: "note".into(),
+            scope: Scope::public(),
+            version,
+            deleted,
+            body: json!({"v": v}),
+        }
+    }
+
+    /// A pending change to one of two records: put a value or delete.
+    fn pending_op() -> impl Strategy<Value = (bool, Option<i64>)> {
+        (any::<bool>(), proptest::option::of(0i64..100))
+    }
+
+    fn mutations(ops: &[(bool, Option<i64>)]) -> Vec<Mutation> {
+        ops.iter()
+            .enumerate()
+            .map(|(i, (first, value))| {
+                let id = if *first { "a" } else { "b" }.to_owned();
+                let op = match value {
+                    Some(v) => Op::Put {
+                        id,
+                        collection: "note".into(),
+                        scope: Scope::public(),
+                        base_version: 0,
+                        body: json!({"v": v}),
+                    },
+                    None => Op::Delete {
+                        id,
+                        base_version: 0,
+                    },
+                };
+                Mutation {
+                    id: i as u64 + 1,
+                    op,
+                }
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// What a person sees for a record with pending changes is the last pending
+        /// change, whatever the server's version says (a pull never hides a local write).
+        #[test]
+        fn the_last_pending_change_wins_over_any_pulled_version(
+            base in proptest::option::of((1u64..50, 0i64..100, any::<bool>())),
+            ops in proptest::collection::vec(pending_op(), 0..8),
+        ) {
+            let base = base.map(|(version, v, deleted)| record("a", version, v, deleted));
+            let pending = mutations(&ops);
+            let view = overlay(base.clone(), &pending, "a");
+            let last_for_a = ops.iter().rev().find(|(first, _)| *first);
+            match last_for_a {
+                Some((_, Some(v))) => prop_assert_eq!(view.map(|r| r.body), Some(json!({"v": v}))),
+                Some((_, None)) => prop_assert!(view.is_none()),
+                None => prop_assert_eq!(view, base.filter(|r| !r.deleted)),
+            }
+        }
+
+        /// Changes to other records never affect this one.
+        #[test]
+        fn pending_changes_to_other_records_change_nothing(
+            v in 0i64..100,
+            ops in proptest::collection::vec((Just(false), proptest::option::of(0i64..100)), 0..8),
+        ) {
+            let base = record("a", 3, v, false);
+            prop_assert_eq!(overlay(Some(base.clone()), &mutations(&ops), "a"), Some(base));
+        }
+    }
+}
