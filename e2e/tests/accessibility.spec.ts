@@ -107,6 +107,10 @@ test('body_text_is_at_least_18_px', async ({ page }) => {
 
 test('a_keyboard_user_can_skip_to_the_content', async ({ page }) => {
   await page.goto('/events');
+  // Wait until the app has drawn the page and knows no one is signed in (the header
+  // changes once then), so the first Tab lands on the finished page.
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByRole('banner').getByRole('link', { name: 'ログイン' })).toBeVisible();
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: '本文へ移動' });
   await expect(skip).toBeFocused();
