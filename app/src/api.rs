@@ -10,6 +10,7 @@ use domain::{
     admin::{AuditPage, AuditVerification, RolesUpdate, UserSummary},
     error::ApiErrorBody,
     families::{AcceptInvite, ChildUpdate, Consent, Family, Invite, NewFamily, NewInvite},
+    sync::protocol::{PullRequest, PullResponse, PushRequest, PushResponse},
 };
 use serde::{Serialize, de::DeserializeOwned};
 use wasm_bindgen::{JsCast, JsValue};
@@ -229,4 +230,21 @@ pub async fn audit(before: Option<i64>) -> Result<AuditPage, ApiError> {
 
 pub async fn verify_audit() -> Result<AuditVerification, ApiError> {
     get("/api/admin/audit/verify").await
+}
+
+// Offline sync (docs/sync.md).
+
+pub async fn sync_push(request: &PushRequest) -> Result<PushResponse, ApiError> {
+    call("POST", "/api/sync/push", Some(request)).await
+}
+
+pub async fn sync_pull(request: &PullRequest) -> Result<PullResponse, ApiError> {
+    let scopes: Vec<&str> = request.scopes.iter().map(|s| s.0.as_str()).collect();
+    let path = format!(
+        "/api/sync/pull?client_id={}&cursor={}&scopes={}",
+        js_sys::encode_uri_component(&request.client_id),
+        request.cursor,
+        js_sys::encode_uri_component(&scopes.join(","))
+    );
+    get(&path).await
 }

@@ -145,3 +145,30 @@ fn format_with(text: &str, lang: domain::Lang, options: &[(&str, &str)]) -> Stri
     }
     date.to_locale_string(lang.tag(), &object).into()
 }
+
+/// The document, if there is one.
+pub fn document() -> Option<web_sys::Document> {
+    window()?.document()
+}
+
+/// `n` bytes from the browser's cryptographic random source.
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    if let Some(crypto) = window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes
+}
+
+/// A random id of 32 hexadecimal digits (128 bits), e.g. this device's sync client id.
+pub fn random_hex_id() -> String {
+    random_bytes::<16>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new record id: a UUIDv7 from the clock and the random source.
+pub fn new_record_id() -> String {
+    domain::sync::view::new_record_id(js_sys::Date::now() as u64, random_bytes())
+}

@@ -12,6 +12,8 @@ pub mod pages;
 pub mod pwa;
 pub mod settings;
 pub mod shell;
+pub mod sync;
+pub mod sync_bar;
 pub mod sync_store;
 
 /// Starts the app in `<body>`. Text size is applied first, so the first paint is

@@ -4,7 +4,10 @@
 
 use leptos::{ev, prelude::*};
 
-use crate::{account::Account, api, browser, i18n::*, pages::Page, pwa::Updates, settings};
+use crate::{
+    account::Account, api, browser, i18n::*, pages::Page, pwa::Updates, settings, sync::Sync,
+    sync_bar::SyncBar,
+};
 
 /// Which page is showing, and where the person was before signing in. Provided as
 /// context; the page changes only through [`Router::go`] (or [`navigate`]).
@@ -109,6 +112,7 @@ fn Shell() -> impl IntoView {
     let updates = Updates::new();
     updates.register();
     let account = Account::provide(updates);
+    Sync::provide(account);
 
     let online = RwSignal::new(browser::is_online());
     let up = window_event_listener(ev::online, move |_| {
@@ -139,6 +143,7 @@ fn Shell() -> impl IntoView {
             {move || announcement.get()}
         </p>
         <UpdateBanner updates />
+        <SyncBar />
         <main id="main" tabindex="-1">
             {move || current.get().view()}
         </main>

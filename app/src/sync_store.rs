@@ -7,7 +7,7 @@
 
 use domain::sync::{
     client::{Batch, Meta, Notice, Store, StoreError},
-    protocol::{Mutation, Record},
+    protocol::{Mutation, Op, Record, Scope},
 };
 use js_sys::{Array, JSON, Promise};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
@@ -28,6 +28,9 @@ const META_KEY: &str = "meta";
 /// The sync store in IndexedDB.
 pub struct IdbStore {
     db: IdbDatabase,
+    /// Closes this connection when another wants to delete or upgrade the database
+    /// (signing out deletes it), so that one is never blocked.
+    _on_version_change: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 fn js_error(error: JsValue) -> StoreError {
@@ -115,14 +118,24 @@ impl IdbStore {
         request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
         let db: IdbDatabase = done(&request).await?.unchecked_into();
         drop(upgrade);
-        let store = IdbStore { db };
+        let to_close = db.clone();
+        let on_version_change =
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| to_close.close());
+        db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+        let store = IdbStore {
+            db,
+            _on_version_change: on_version_change,
+        };
         if store.read_meta().await?.is_none() {
-            store
-                .commit(Batch {
-                    meta: Some(Meta::new(new_client_id())),
-                    ..Batch::default()
-                })
-                .await?;
+            let tx = store.transaction(&[META], IdbTransactionMode::Readwrite)?;
+            let end = finished(&tx);
+            let row = to_js(&Meta::new(new_client_id()))?;
+            tx.object_store(META)
+                .and_then(|m| m.add_with_key(&row, &JsValue::from_str(META_KEY)))
+                .map_err(js_error)?;
+            // Another tab may have made it first (`add` then fails): theirs stays.
+            let _ = end.await;
+            store.meta().await?;
         }
         Ok(store)
     }
@@ -155,9 +168,61 @@ impl IdbStore {
 
     /// The refused and conflicting changes kept for the person, oldest first.
     pub async fn notices(&self) -> Result<Vec<Notice>, StoreError> {
+        Ok(self
+            .keyed_notices()
+            .await?
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect())
+    }
+
+    /// The notices with the keys [`IdbStore::dismiss`] takes, oldest first.
+    pub async fn keyed_notices(&self) -> Result<Vec<(f64, Notice)>, StoreError> {
         let tx = self.transaction(&[NOTICES], IdbTransactionMode::Readonly)?;
         let store = tx.object_store(NOTICES).map_err(js_error)?;
-        let all = done(&store.get_all().map_err(js_error)?).await?;
+        let keys = store.get_all_keys().map_err(js_error)?;
+        let values = store.get_all().map_err(js_error)?;
+        let keys = done(&keys).await?;
+        let values = done(&values).await?;
+        Array::from(&keys)
+            .iter()
+            .zip(Array::from(&values).iter())
+            .map(|(k, v)| Ok((k.as_f64().unwrap_or_default(), from_js(&v)?)))
+            .collect()
+    }
+
+    /// Forgets a notice the person has read.
+    pub async fn dismiss(&self, key: f64) -> Result<(), StoreError> {
+        let tx = self.transaction(&[NOTICES], IdbTransactionMode::Readwrite)?;
+        let end = finished(&tx);
+        let store = tx.object_store(NOTICES).map_err(js_error)?;
+        store.delete(&JsValue::from_f64(key)).map_err(js_error)?;
+        end.await
+            .map(|_| ())
+            .map_err(|_| StoreError("the change was not saved".into()))
+    }
+
+    /// How many changes wait to be sent.
+    pub async fn pending_count(&self) -> Result<usize, StoreError> {
+        let tx = self.transaction(&[OUTBOX], IdbTransactionMode::Readonly)?;
+        let store = tx.object_store(OUTBOX).map_err(js_error)?;
+        let count = done(&store.count().map_err(js_error)?).await?;
+        Ok(count.as_f64().unwrap_or_default() as usize)
+    }
+
+    /// Every pulled record of one scope.
+    pub async fn records_in(&self, scope: &Scope) -> Result<Vec<Record>, StoreError> {
+        let tx = self.transaction(&[RECORDS], IdbTransactionMode::Readonly)?;
+        let index = tx
+            .object_store(RECORDS)
+            .and_then(|s| s.index("scope"))
+            .map_err(js_error)?;
+        let all = done(
+            &index
+                .get_all_with_key(&JsValue::from_str(&scope.0))
+                .map_err(js_error)?,
+        )
+        .await?;
         Array::from(&all).iter().map(|v| from_js(&v)).collect()
     }
 }
@@ -227,9 +292,17 @@ impl Store for IdbStore {
             for notice in &batch.notices {
                 notices.add(&to_js(notice)?).map_err(js_error)?;
             }
-            if let Some(row) = &batch.meta {
-                meta.put_with_key(&to_js(row)?, &JsValue::from_str(META_KEY))
-                    .map_err(js_error)?;
+            if batch.cursor.is_some() || batch.scopes.is_some() {
+                // Read and written in this transaction: only these fields change.
+                let key = JsValue::from_str(META_KEY);
+                let mut row: Meta = from_js(&done(&meta.get(&key).map_err(js_error)?).await?)?;
+                if let Some(cursor) = batch.cursor {
+                    row.cursor = cursor;
+                }
+                if let Some(scopes) = &batch.scopes {
+                    row.scopes = scopes.clone();
+                }
+                meta.put_with_key(&to_js(&row)?, &key).map_err(js_error)?;
             }
             Ok::<(), StoreError>(())
         }
@@ -240,6 +313,39 @@ impl Store for IdbStore {
             return Err(error);
         }
         end.await.map(|_| ()).map_err(|_| {
+            tx.error()
+                .map(|e| js_error(e.into()))
+                .unwrap_or_else(|| StoreError("the change was not saved".into()))
+        })
+    }
+
+    async fn enqueue(&self, op: Op) -> Result<Mutation, StoreError> {
+        let tx = self.transaction(&[OUTBOX, META], IdbTransactionMode::Readwrite)?;
+        let end = finished(&tx);
+        let result = async {
+            let outbox = tx.object_store(OUTBOX).map_err(js_error)?;
+            let meta = tx.object_store(META).map_err(js_error)?;
+            let key = JsValue::from_str(META_KEY);
+            let mut row: Meta = from_js(&done(&meta.get(&key).map_err(js_error)?).await?)?;
+            let mutation = Mutation {
+                id: row.next_mutation_id,
+                op,
+            };
+            row.next_mutation_id += 1;
+            outbox.add(&to_js(&mutation)?).map_err(js_error)?;
+            meta.put_with_key(&to_js(&row)?, &key).map_err(js_error)?;
+            Ok::<Mutation, StoreError>(mutation)
+        }
+        .await;
+        let mutation = match result {
+            Ok(mutation) => mutation,
+            Err(error) => {
+                let _ = tx.abort();
+                let _ = end.await;
+                return Err(error);
+            }
+        };
+        end.await.map(|_| mutation).map_err(|_| {
             tx.error()
                 .map(|e| js_error(e.into()))
                 .unwrap_or_else(|| StoreError("the change was not saved".into()))

@@ -57,6 +57,8 @@ pub enum ErrorCode {
     ChildNameInvalid,
     /// A birth date must be a real day, YYYY-MM-DD, at most 10 months ahead.
     BirthDateInvalid,
+    /// A handbook note must be 1–2000 characters.
+    NoteInvalid,
     /// The invite code is unknown, used or expired.
     InviteInvalid,
     /// The user already belongs to this family or association.
@@ -70,7 +72,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -94,6 +96,7 @@ impl ErrorCode {
         ErrorCode::DisplayNameInvalid,
         ErrorCode::ChildNameInvalid,
         ErrorCode::BirthDateInvalid,
+        ErrorCode::NoteInvalid,
         ErrorCode::InviteInvalid,
         ErrorCode::AlreadyMember,
         ErrorCode::LastGuardian,
@@ -127,6 +130,7 @@ impl ErrorCode {
             ErrorCode::DisplayNameInvalid => 422,
             ErrorCode::ChildNameInvalid => 422,
             ErrorCode::BirthDateInvalid => 422,
+            ErrorCode::NoteInvalid => 422,
             ErrorCode::InviteInvalid => 422,
             ErrorCode::AlreadyMember => 409,
             ErrorCode::LastGuardian => 409,
@@ -234,6 +238,8 @@ impl ErrorCode {
                 "生年月日（予定日）を正しく入力してください。"
             }
             (ErrorCode::BirthDateInvalid, Lang::En) => "Enter a real date of birth (or due date).",
+            (ErrorCode::NoteInvalid, Lang::Ja) => "記録は1〜2000文字で書いてください。",
+            (ErrorCode::NoteInvalid, Lang::En) => "Write a note of 1 to 2,000 characters.",
             (ErrorCode::InviteInvalid, Lang::Ja) => {
                 "招待コードが正しくないか、期限が切れています。家族にもう一度発行してもらってください。"
             }

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod associations;
 pub mod error;
 pub mod families;
+pub mod handbook;
 pub mod health;
 pub mod lang;
 pub mod settings;

@@ -3,7 +3,7 @@
 // sideways.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { createFamily, expectHeading, pages, signUp, uniqueLogin } from './support';
+import { createFamily, expectHeading, pages, signUp, syncStatus, uniqueLogin, writeNote } from './support';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -68,6 +68,17 @@ test('the_signed_in_pages_pass_axe_and_fit_a_finger_and_a_small_phone', async ({
   await expect(page.getByTestId('invite-code')).toBeVisible();
   // Errors shown, too: they must be just as readable.
   expect(await violations(page), `${familyPath} with an invite code`).toEqual([]);
+  // The handbook with a sent note, then with one waiting to be sent (the sync bar in
+  // its 送信待ち colours).
+  await page.goto('/handbook');
+  await writeNote(page, 'よく眠りました。');
+  await expect(syncStatus(page)).toHaveAttribute('data-state', 'synced');
+  await page.context().setOffline(true);
+  await writeNote(page, '少しせきが出ます。');
+  await expect(syncStatus(page)).toHaveAttribute('data-state', 'failed');
+  expect(await violations(page), '/handbook with a note waiting to be sent').toEqual([]);
+  await page.context().setOffline(false);
+  await expect(syncStatus(page)).toHaveAttribute('data-state', 'synced');
   for (const { textSize, width } of [
     { textSize: 'standard', width: 390 },
     { textSize: 'extra-large', width: 320 },
@@ -77,6 +88,7 @@ test('the_signed_in_pages_pass_axe_and_fit_a_finger_and_a_small_phone', async ({
     for (const [path, heading] of [
       ['/account', 'アカウント'],
       [familyPath, '家族'],
+      ['/handbook', '電子母子手帳'],
     ]) {
       await page.goto(path);
       await expectHeading(page, heading);

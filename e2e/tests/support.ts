@@ -95,3 +95,29 @@ export async function createFamily(page: Page, childName: string, birthDate = '2
 export async function meStatus(page: Page): Promise<number> {
   return page.evaluate(async () => (await fetch('/api/me', { credentials: 'same-origin' })).status);
 }
+
+/** Signs in through the sign-in form and waits until the app shows the account. */
+export async function signIn(page: Page, login: string, password = DEMO_PASSWORD) {
+  await page.goto('/sign-in');
+  await page.getByLabel('ログイン名').fill(login);
+  await page.getByLabel('パスワード', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await expectHeading(page, 'アカウント');
+}
+
+/** The sync bar (signed in only): its words and its state. */
+export function syncStatus(page: Page) {
+  return page.getByTestId('sync-status');
+}
+
+/** Writes a guardian's note in the handbook and waits for 「この端末に保存しました。」. */
+export async function writeNote(page: Page, text: string) {
+  await page.getByLabel('新しい記録').first().fill(text);
+  await page.getByRole('button', { name: '記録する' }).first().click();
+  await expect(page.getByText('この端末に保存しました。').first()).toBeVisible();
+}
+
+/** A note in the handbook's list, by its words. */
+export function note(page: Page, text: string) {
+  return page.getByTestId('notes').first().getByRole('listitem').filter({ hasText: text });
+}

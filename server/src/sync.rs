@@ -13,6 +13,7 @@ use domain::{
     ErrorCode,
     accounts::Role,
     sync::{
+        collections,
         protocol::{
             Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest, PushResponse, Record,
             Refusal, Scope,
@@ -260,8 +261,11 @@ async fn apply(
                 && collection
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b == b'_');
-            if !body.is_object() || text.len() > BODY_LIMIT || !collection_ok {
+            if text.len() > BODY_LIMIT || !collection_ok {
                 return Ok(refused(Refusal::Validation));
+            }
+            if let Err(reason) = collections::check(collection, scope, body) {
+                return Ok(refused(reason));
             }
             (collection.clone(), scope.clone(), text)
         }

@@ -1,9 +1,24 @@
-//! 電子母子手帳: the mother–child health handbook (records arrive with the handbook issue).
+//! 電子母子手帳: the mother–child health handbook. So far the guardians' notes
+//! (保護者の記録), written on the phone first and synced to the family; checkups, growth
+//! and vaccines arrive with the handbook issue.
 
+use domain::{
+    families::FamilyRole,
+    handbook::{NOTE_COLLECTION, NOTE_MAX_CHARS, Note},
+    sync::{protocol::Scope, view::Item},
+};
 use leptos::prelude::*;
 
-use super::ComingSoon;
-use crate::i18n::*;
+use super::{ComingSoon, RequireSignIn};
+use crate::{
+    account::Account,
+    browser,
+    form::{FormDone, FormError, Submit, begin_submit},
+    i18n::*,
+    settings,
+    sync::Sync,
+    sync_bar::SyncBadge,
+};
 
 #[component]
 pub fn Handbook() -> impl IntoView {
@@ -13,12 +28,203 @@ pub fn Handbook() -> impl IntoView {
             t_string!(i18n, handbook_item_checkups).to_string(),
             t_string!(i18n, handbook_item_growth).to_string(),
             t_string!(i18n, handbook_item_vaccines).to_string(),
-            t_string!(i18n, handbook_item_family).to_string(),
         ]
     };
     view! {
         <h1>{t!(i18n, handbook_title)}</h1>
         <p class="lead">{t!(i18n, handbook_lead)}</p>
+        <RequireSignIn>
+            <Families />
+        </RequireSignIn>
         {move || view! { <ComingSoon items=items() /> }}
+    }
+}
+
+/// One handbook per family the person belongs to.
+#[component]
+fn Families() -> impl IntoView {
+    let i18n = use_i18n();
+    let account = Account::get();
+    let families = Memo::new(move |_| account.me().map(|me| me.families).unwrap_or_default());
+    move || {
+        let families = families.get();
+        if families.is_empty() {
+            return view! { <p class="card">{t!(i18n, notes_no_family)}</p> }.into_any();
+        }
+        families
+            .into_iter()
+            .map(|family| {
+                view! {
+                    <Notes
+                        family_id=family.id
+                        child_name=family.child_name
+                        guardian=family.role == FamilyRole::Guardian
+                    />
+                }
+            })
+            .collect_view()
+            .into_any()
+    }
+}
+
+/// 保護者の記録 of one family: the form (guardians only) and the notes, newest first,
+/// each marked 「送信待ち」 or 「送信済み」.
+#[component]
+fn Notes(family_id: String, child_name: String, guardian: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = Sync::get();
+    let scope = Scope::of("family", &family_id);
+    let notes: RwSignal<Vec<Item>> = RwSignal::new(Vec::new());
+    let load_error = RwSignal::new(None::<String>);
+    {
+        let scope = scope.clone();
+        Effect::new(move |_| {
+            sync.revision.track();
+            let scope = scope.clone();
+            leptos::task::spawn_local(async move {
+                match Sync::items(NOTE_COLLECTION, &scope).await {
+                    Ok(items) => {
+                        notes.set(items);
+                        load_error.set(None);
+                    }
+                    Err(error) => load_error.set(Some(error.0)),
+                }
+            });
+        });
+    }
+    let heading_id = format!("notes-{family_id}");
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="card notes" aria-labelledby=labelled_by>
+            <h2 id=heading_id>{move || t_string!(i18n, notes_child, name = child_name.clone()).to_string()}</h2>
+            <h3>{t!(i18n, notes_title)}</h3>
+            <p>{t!(i18n, notes_lead)}</p>
+            {if guardian {
+                view! { <NoteForm family_id=family_id.clone() scope=scope.clone() /> }.into_any()
+            } else {
+                view! { <p class="note">{t!(i18n, notes_viewer)}</p> }.into_any()
+            }}
+            <FormError error=load_error />
+            <Show
+                when=move || !notes.with(Vec::is_empty)
+                fallback=move || view! { <p>{t!(i18n, notes_empty)}</p> }
+            >
+                <ul class="note-list" data-testid="notes">
+                    <For
+                        each=move || notes.get()
+                        key=|item| (item.record.id.clone(), item.record.version, item.pending)
+                        children=move |item| view! { <NoteItem item /> }
+                    />
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn NoteItem(item: Item) -> impl IntoView {
+    let i18n = use_i18n();
+    let Ok(note) = serde_json::from_value::<Note>(item.record.body) else {
+        return ().into_any();
+    };
+    let day = note.written_on.clone();
+    let byline = move || {
+        let lang = settings::lang(i18n.get_locale());
+        t_string!(
+            i18n,
+            notes_by,
+            day = browser::format_day(&day, lang),
+            author = note.author.clone()
+        )
+        .to_string()
+    };
+    view! {
+        <li class="note-item">
+            <p class="note-meta">
+                <span>{byline}</span>
+                <SyncBadge pending=item.pending />
+            </p>
+            <p class="note-text">{note.text}</p>
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn NoteForm(family_id: String, scope: Scope) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = Sync::get();
+    let account = Account::get();
+    let text = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let field_id = format!("note-{family_id}");
+    let hint_id = format!("{field_id}-hint");
+    let error_id = format!("{field_id}-error");
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        if begin_submit(&event, pending) {
+            return;
+        }
+        done.set(None);
+        let author = account.me().map(|me| me.display_name).unwrap_or_default();
+        let note = match Note::new(&text.get_untracked(), &browser::today(), &author) {
+            Ok(note) => note,
+            Err(code) => {
+                error.set(Some(
+                    code.message(settings::lang(i18n.get_locale_untracked()))
+                        .to_owned(),
+                ));
+                return;
+            }
+        };
+        let Ok(body) = serde_json::to_value(&note) else {
+            return;
+        };
+        error.set(None);
+        pending.set(true);
+        let scope = scope.clone();
+        leptos::task::spawn_local(async move {
+            match sync.put(None, NOTE_COLLECTION, scope, body).await {
+                Ok(_) => {
+                    text.set(String::new());
+                    done.set(Some(t_string!(i18n, notes_saved).to_string()));
+                }
+                Err(e) => error.set(Some(
+                    t_string!(i18n, notes_save_failed, reason = e.0).to_string(),
+                )),
+            }
+            pending.set(false);
+        });
+    };
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || match error.get() {
+            Some(_) => format!("{hint_id} {error_id}"),
+            None => hint_id.clone(),
+        }
+    };
+    view! {
+        <form class="note-form" on:submit=on_submit novalidate>
+            <div class="field">
+                <label for=field_id.clone()>{t!(i18n, notes_label)}</label>
+                <p id=hint_id class="field-hint">{t!(i18n, notes_hint)}</p>
+                <textarea
+                    id=field_id.clone()
+                    name="note"
+                    rows="4"
+                    maxlength=NOTE_MAX_CHARS.to_string()
+                    aria-invalid=move || error.get().is_some().then_some("true")
+                    aria-describedby=described_by
+                    prop:value=move || text.get()
+                    on:input=move |e| text.set(event_target_value(&e))
+                ></textarea>
+                {move || error.get().map(|message| {
+                    view! { <p id=error_id.clone() class="field-error" role="alert">{message}</p> }
+                })}
+            </div>
+            <Submit pending>{t!(i18n, notes_save)}</Submit>
+            <FormDone done />
+        </form>
     }
 }

@@ -5,7 +5,7 @@ use domain::{Lang, settings::TextSize};
 use leptos::prelude::*;
 
 use super::Page;
-use crate::{i18n::*, settings, shell::Link};
+use crate::{i18n::*, settings, shell::Link, sync};
 
 #[component]
 pub fn Settings() -> impl IntoView {
@@ -76,7 +76,40 @@ pub fn Settings() -> impl IntoView {
         <p class="saved" role="status">
             <Show when=move || saved.get()>{t!(i18n, settings_saved)}</Show>
         </p>
+        <StorageUse />
         <p><Link page=Page::Install class="text-link">{t!(i18n, settings_install)}</Link></p>
+    }
+}
+
+/// この端末のデータ: how much space the app uses, and whether the browser may evict it.
+#[component]
+fn StorageUse() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = RwSignal::new(None::<Option<(f64, bool)>>);
+    leptos::task::spawn_local(async move { state.set(Some(sync::storage_state().await)) });
+    let size = move |bytes: f64| {
+        if bytes < 1024.0 * 1024.0 {
+            format!("{:.0} KB", (bytes / 1024.0).ceil())
+        } else {
+            format!("{:.1} MB", bytes / (1024.0 * 1024.0))
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="storage-title" data-testid="storage">
+            <h2 id="storage-title">{t!(i18n, storage_title)}</h2>
+            {move || match state.get() {
+                None => None,
+                Some(None) => Some(view! { <p>{t!(i18n, storage_unknown)}</p> }.into_any()),
+                Some(Some((used, persisted))) => Some(view! {
+                    <p>{t_string!(i18n, storage_used, size = size(used)).to_string()}</p>
+                    <p>{if persisted {
+                        t_string!(i18n, storage_persistent)
+                    } else {
+                        t_string!(i18n, storage_not_persistent)
+                    }}</p>
+                }.into_any()),
+            }}
+        </section>
     }
 }
 

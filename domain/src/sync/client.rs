@@ -53,13 +53,18 @@ pub struct Batch {
     pub delete: Vec<String>,
     /// Scopes whose every record is to be forgotten (the user lost access).
     pub drop_scopes: Vec<Scope>,
-    /// Local mutations to queue.
+    /// Mutations to add to the outbox as they are (ids already given). Local writes go
+    /// through [`Store::enqueue`] instead, which gives the id.
     pub enqueue: Vec<Mutation>,
     /// Outbox entries the server has answered.
     pub dequeue: Vec<u64>,
     /// Refusals and conflicts to show.
     pub notices: Vec<Notice>,
-    pub meta: Option<Meta>,
+    /// A new pull cursor for the meta row. Only the named fields of the meta row change:
+    /// a pull never writes back a `next_mutation_id` read before a local write.
+    pub cursor: Option<u64>,
+    /// The scopes now held, for the meta row.
+    pub scopes: Option<BTreeSet<Scope>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +88,10 @@ pub trait Store {
     /// The server's version of a record, as last pulled.
     async fn record(&self, id: &str) -> Result<Option<Record>, StoreError>;
     async fn commit(&self, batch: Batch) -> Result<(), StoreError>;
+    /// Queues a local change under the next mutation id and advances the counter, all
+    /// in one store transaction, so two writers (two tabs, or a write during a pull)
+    /// never get the same id.
+    async fn enqueue(&self, op: Op) -> Result<Mutation, StoreError>;
 }
 
 /// The network.
@@ -176,20 +185,7 @@ impl<S: Store, T: Transport> Engine<S, T> {
     }
 
     async fn enqueue(&self, op: Op) -> Result<Mutation, StoreError> {
-        let mut meta = self.store.meta().await?;
-        let mutation = Mutation {
-            id: meta.next_mutation_id,
-            op,
-        };
-        meta.next_mutation_id += 1;
-        self.store
-            .commit(Batch {
-                enqueue: vec![mutation.clone()],
-                meta: Some(meta),
-                ..Batch::default()
-            })
-            .await?;
-        Ok(mutation)
+        self.store.enqueue(op).await
     }
 
     /// Pushes the whole outbox, then pulls until there is nothing more.
@@ -247,7 +243,7 @@ impl<S: Store, T: Transport> Engine<S, T> {
 
     async fn pull(&self, report: &mut SyncReport) -> Result<(), SyncError> {
         loop {
-            let mut meta = self.store.meta().await?;
+            let meta = self.store.meta().await?;
             let page = self
                 .transport
                 .pull(PullRequest {
@@ -269,9 +265,8 @@ impl<S: Store, T: Transport> Engine<S, T> {
                     batch.put.push(record);
                 }
             }
-            meta.cursor = meta.cursor.max(page.cursor);
-            meta.scopes = visible;
-            batch.meta = Some(meta);
+            batch.cursor = Some(meta.cursor.max(page.cursor));
+            batch.scopes = Some(visible);
             self.store.commit(batch).await?;
             if !page.has_more {
                 return Ok(());

@@ -1,7 +1,9 @@
 //! Offline-first sync: see docs/sync.md.
 
 pub mod client;
+pub mod collections;
 pub mod protocol;
 pub mod rules;
 #[cfg(test)]
 mod simulation;
+pub mod view;

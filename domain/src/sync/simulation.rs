@@ -296,10 +296,30 @@ impl Store for MemStore {
             disk.outbox.remove(&id);
         }
         disk.notices.extend(batch.notices);
-        if let Some(meta) = batch.meta {
-            disk.meta = Some(meta);
+        let meta = disk.meta.as_mut().expect("meta");
+        if let Some(cursor) = batch.cursor {
+            meta.cursor = cursor;
+        }
+        if let Some(scopes) = batch.scopes {
+            meta.scopes = scopes;
         }
         Ok(())
+    }
+
+    async fn enqueue(&self, op: Op) -> Result<Mutation, StoreError> {
+        if self.world.borrow_mut().fault(2) {
+            self.world.borrow_mut().stats.store_failures += 1;
+            return Err(StoreError("quota exceeded".into()));
+        }
+        let mut disk = self.disk.borrow_mut();
+        let meta = disk.meta.as_mut().expect("meta");
+        let mutation = Mutation {
+            id: meta.next_mutation_id,
+            op,
+        };
+        meta.next_mutation_id += 1;
+        disk.outbox.insert(mutation.id, mutation.clone());
+        Ok(mutation)
     }
 }
 

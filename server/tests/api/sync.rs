@@ -323,3 +323,66 @@ async fn pulling_while_others_write_misses_nothing() {
     }
     assert_eq!(seen.len(), 40, "{seen:?}");
 }
+
+#[tokio::test]
+async fn a_handbook_note_is_checked_by_its_domain_type() {
+    let app = spawn_app().await;
+    let f = family(&app).await;
+    let note = |mutation_id: u64, id: &str, scope: &str, body: Value| {
+        json!({"id": mutation_id, "op": {"op": "put", "id": id, "collection": "handbook_note",
+               "scope": scope, "base_version": 0, "body": body}})
+    };
+    let good = json!({"text": "熱なし", "written_on": "2026-11-27", "author": "練馬 花子"});
+    let answer = push(
+        &app,
+        &f.guardian,
+        "phone-1",
+        vec![
+            note(1, "n1", &f.scope, good.clone()),
+            note(
+                2,
+                "n2",
+                &f.scope,
+                json!({"text": "", "written_on": "2026-11-27", "author": "花子"}),
+            ),
+            note(
+                3,
+                "n3",
+                &f.scope,
+                json!({"text": "x", "written_on": "27/11/2026", "author": "花子"}),
+            ),
+            note(4, "n4", "user:someone", good.clone()),
+            note(
+                5,
+                "n5",
+                &f.scope,
+                json!({"text": "x", "written_on": "2026-11-27", "author": "花子", "extra": 1}),
+            ),
+        ],
+    )
+    .await;
+    let outcomes: Vec<(&str, &str)> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["outcome"].as_str().unwrap(),
+                r["reason"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("applied", ""),
+            ("refused", "validation"),
+            ("refused", "validation"),
+            ("refused", "validation"),
+            ("refused", "validation"),
+        ]
+    );
+    let seen = pull(&app, &f.viewer, "tablet-1", 0, "").await;
+    assert_eq!(seen["records"].as_array().unwrap().len(), 1);
+    assert_eq!(seen["records"][0]["body"], good);
+}

@@ -1,0 +1,459 @@
+//! Offline sync on the phone (docs/sync.md): the engine from `domain::sync::client` over
+//! the IndexedDB store ([`IdbStore`]) and `fetch` ([`FetchTransport`]), the triggers that
+//! run it, and the state the sync bar shows.
+//!
+//! Every local write is committed to IndexedDB first (record change and outbox entry in
+//! one transaction) and only then reported as 「この端末に保存済み」. A sync runs at app
+//! start, after sign-in, on the `online` event, when the page becomes visible again,
+//! after every local write, from 「今すぐ同期」 and on a timer: every 5 minutes after a
+//! success, with exponential backoff and jitter after a failure. One sync at a time per
+//! tab, and one at a time across tabs (Web Locks): the outbox is read inside the lock,
+//! so two tabs never push the same changes. Tabs tell each other through a
+//! BroadcastChannel when the store changed.
+
+use std::{cell::RefCell, future::Future, rc::Rc};
+
+use domain::sync::{
+    client::{Engine, Notice, StoreError, SyncError, Transport, TransportError},
+    protocol::{PullRequest, PullResponse, PushRequest, PushResponse, Scope},
+    view::{self, Item},
+};
+use js_sys::Promise;
+use leptos::prelude::*;
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue, closure::Closure, prelude::wasm_bindgen};
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
+
+use crate::{
+    account::{Account, Session},
+    api::{self, ApiError},
+    browser,
+    sync_store::IdbStore,
+};
+
+/// The IndexedDB database of one user's synced data (deleted at sign-out).
+pub const DB_PREFIX: &str = "tsunagaru-sync-";
+const LOCK_NAME: &str = "tsunagaru-sync";
+const CHANNEL_NAME: &str = "tsunagaru-sync";
+/// After a successful sync, the next one (changes made by others).
+const PERIOD_MS: f64 = 5.0 * 60.0 * 1000.0;
+/// The first retry after a failure; doubled at each failure, up to the period.
+const RETRY_MS: f64 = 5_000.0;
+
+/// `fetch` to `/api/sync/*`.
+pub struct FetchTransport;
+
+fn transport_error(error: ApiError) -> TransportError {
+    match error {
+        ApiError::Unreachable => TransportError::Unreachable,
+        ApiError::Refused(body) if body.code == domain::ErrorCode::Unauthenticated => {
+            TransportError::Unauthenticated
+        }
+        ApiError::Refused(body) => TransportError::Server(body.message),
+    }
+}
+
+impl Transport for FetchTransport {
+    async fn push(&self, request: PushRequest) -> Result<PushResponse, TransportError> {
+        api::sync_push(&request).await.map_err(transport_error)
+    }
+
+    async fn pull(&self, request: PullRequest) -> Result<PullResponse, TransportError> {
+        api::sync_pull(&request).await.map_err(transport_error)
+    }
+}
+
+type LocalEngine = Engine<IdbStore, FetchTransport>;
+
+struct Opened {
+    user_id: String,
+    engine: Rc<LocalEngine>,
+}
+
+thread_local! {
+    /// The signed-in user's engine, once their store is open.
+    static ENGINE: RefCell<Option<Opened>> = const { RefCell::new(None) };
+}
+
+fn engine() -> Option<Rc<LocalEngine>> {
+    ENGINE.with(|e| e.borrow().as_ref().map(|o| o.engine.clone()))
+}
+
+/// Where sync stands, for the sync bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Nobody is signed in: nothing to sync.
+    SignedOut,
+    /// The store on this phone is being opened.
+    Opening,
+    /// Open, not synced yet in this visit.
+    Idle,
+    Syncing,
+    /// Everything was sent and the latest changes received.
+    Synced,
+    /// No network or no answer: it will try again by itself.
+    Unreachable,
+    /// The session ended: sign in again to send.
+    NeedsSignIn,
+    /// Something else went wrong; the words say what.
+    Failed(String),
+}
+
+/// The sync state and actions, provided as context by the shell.
+#[derive(Clone, Copy)]
+pub struct Sync {
+    pub phase: RwSignal<Phase>,
+    /// Changes waiting in the outbox.
+    pub pending: RwSignal<usize>,
+    /// Refused and conflicting changes, with their keys.
+    pub notices: RwSignal<Vec<(f64, Notice)>>,
+    /// Bumped whenever the store changed (here or in another tab): pages re-read.
+    pub revision: RwSignal<u64>,
+    running: StoredValue<bool>,
+    again: StoredValue<bool>,
+    failures: StoredValue<u32>,
+    timer: StoredValue<Option<i32>>,
+    account: Account,
+}
+
+impl Sync {
+    /// Creates the context and starts the triggers.
+    pub fn provide(account: Account) -> Sync {
+        let sync = Sync {
+            phase: RwSignal::new(Phase::SignedOut),
+            pending: RwSignal::new(0),
+            notices: RwSignal::new(Vec::new()),
+            revision: RwSignal::new(0),
+            running: StoredValue::new(false),
+            again: StoredValue::new(false),
+            failures: StoredValue::new(0),
+            timer: StoredValue::new(None),
+            account,
+        };
+        provide_context(sync);
+
+        // Open the signed-in user's store; sync once the server confirms the session.
+        Effect::new(move |_| match account.session() {
+            Session::SignedIn(me) => sync.open(me.id, true),
+            Session::Checking(Some(me)) | Session::Offline(Some(me)) => sync.open(me.id, false),
+            Session::Checking(None) | Session::Offline(None) => {}
+            Session::SignedOut => sync.close(),
+        });
+
+        let online = window_event_listener(leptos::ev::online, move |_| sync.now());
+        let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+            if !browser::document().is_some_and(|d| d.hidden()) {
+                sync.now();
+            }
+        });
+        let channel = web_sys::BroadcastChannel::new(CHANNEL_NAME).ok();
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| sync.reload());
+        if let Some(channel) = &channel {
+            channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        }
+        CHANNEL.with(|c| *c.borrow_mut() = channel);
+        on_message.forget();
+        on_cleanup(move || {
+            online.remove();
+            visible.remove();
+        });
+        sync
+    }
+
+    pub fn get() -> Sync {
+        expect_context::<Sync>()
+    }
+
+    fn open(self, user_id: String, then_sync: bool) {
+        let same = ENGINE.with(|e| e.borrow().as_ref().is_some_and(|o| o.user_id == user_id));
+        if same {
+            if then_sync {
+                self.now();
+            }
+            return;
+        }
+        self.close();
+        self.phase.set(Phase::Opening);
+        leptos::task::spawn_local(async move {
+            let name = format!("{DB_PREFIX}{user_id}");
+            match IdbStore::open(&name, browser::random_hex_id).await {
+                Ok(store) => {
+                    ENGINE.with(|e| {
+                        *e.borrow_mut() = Some(Opened {
+                            user_id,
+                            engine: Rc::new(Engine::new(store, FetchTransport)),
+                        })
+                    });
+                    self.phase.set(Phase::Idle);
+                    self.reload();
+                    request_persistence().await;
+                    if then_sync {
+                        self.now();
+                    }
+                }
+                Err(error) => self.phase.set(Phase::Failed(error.0)),
+            }
+        });
+    }
+
+    fn close(self) {
+        if let Some(opened) = ENGINE.with(|e| e.borrow_mut().take()) {
+            opened.engine.store.close();
+        }
+        self.clear_timer();
+        self.phase.set(Phase::SignedOut);
+        self.pending.set(0);
+        self.notices.set(Vec::new());
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Re-reads the outbox size and notices, and tells pages to re-read their records.
+    pub fn reload(self) {
+        let Some(engine) = engine() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(n) = engine.store.pending_count().await {
+                self.pending.set(n);
+            }
+            if let Ok(notices) = engine.store.keyed_notices().await {
+                self.notices.set(notices);
+            }
+            self.revision.update(|r| *r += 1);
+        });
+    }
+
+    /// Syncs now (or right after the sync that is running).
+    pub fn now(self) {
+        let Some(engine) = engine() else {
+            return;
+        };
+        if self.running.get_value() {
+            self.again.set_value(true);
+            return;
+        }
+        self.running.set_value(true);
+        self.clear_timer();
+        self.phase.set(Phase::Syncing);
+        leptos::task::spawn_local(async move {
+            let result = exclusively(async move {
+                mark("tsunagaru-sync-start");
+                let result = engine.sync().await;
+                if result.is_ok() {
+                    measure("tsunagaru-sync", "tsunagaru-sync-start");
+                }
+                result
+            })
+            .await;
+            self.finished(result);
+        });
+    }
+
+    fn finished(self, result: Option<Result<domain::sync::client::SyncReport, SyncError>>) {
+        let next = match result {
+            Some(Ok(_)) => {
+                self.failures.set_value(0);
+                self.phase.set(Phase::Synced);
+                PERIOD_MS
+            }
+            Some(Err(SyncError::Transport(TransportError::Unauthenticated))) => {
+                self.phase.set(Phase::NeedsSignIn);
+                self.account.refresh();
+                self.backoff()
+            }
+            Some(Err(SyncError::Transport(TransportError::Unreachable))) => {
+                self.phase.set(Phase::Unreachable);
+                self.backoff()
+            }
+            Some(Err(SyncError::Transport(TransportError::Server(message)))) => {
+                self.phase.set(Phase::Failed(message));
+                self.backoff()
+            }
+            Some(Err(SyncError::Store(error))) => {
+                self.phase.set(Phase::Failed(error.0));
+                self.backoff()
+            }
+            Some(Err(SyncError::ServerBehind { .. })) => {
+                self.phase.set(Phase::Failed(String::new()));
+                self.backoff()
+            }
+            // The lock could not be taken (the browser refused): try again later.
+            None => {
+                self.phase.set(Phase::Idle);
+                self.backoff()
+            }
+        };
+        self.running.set_value(false);
+        self.reload();
+        broadcast();
+        if self.again.get_value() {
+            self.again.set_value(false);
+            self.now();
+        } else {
+            self.schedule(next);
+        }
+    }
+
+    /// The wait before the next try after one more failure: 5 s doubling up to 5 min,
+    /// times a random 0.5–1.5 so phones do not retry in step.
+    fn backoff(self) -> f64 {
+        let failures = self.failures.get_value().saturating_add(1);
+        self.failures.set_value(failures);
+        let base = (RETRY_MS * 2f64.powi(failures.min(16) as i32 - 1)).min(PERIOD_MS);
+        base * (0.5 + js_sys::Math::random())
+    }
+
+    fn schedule(self, after_ms: f64) {
+        self.clear_timer();
+        let Some(window) = browser::window() else {
+            return;
+        };
+        let callback = Closure::once_into_js(move || self.now());
+        if let Ok(id) = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.unchecked_ref(),
+            after_ms as i32,
+        ) {
+            self.timer.set_value(Some(id));
+        }
+    }
+
+    fn clear_timer(self) {
+        if let (Some(id), Some(window)) = (self.timer.get_value(), browser::window()) {
+            window.clear_timeout_with_handle(id);
+        }
+        self.timer.set_value(None);
+    }
+
+    /// Saves a record on this phone (new when `id` is `None`), then syncs. Returns the
+    /// record's id once IndexedDB has committed the change and its outbox entry.
+    pub async fn put(
+        self,
+        id: Option<String>,
+        collection: &str,
+        scope: Scope,
+        body: Value,
+    ) -> Result<String, StoreError> {
+        let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
+        let id = id.unwrap_or_else(browser::new_record_id);
+        engine.put(&id, collection, scope, body).await?;
+        self.changed();
+        Ok(id)
+    }
+
+    /// Deletes a record on this phone, then syncs.
+    pub async fn delete(self, id: &str) -> Result<(), StoreError> {
+        let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
+        engine.delete(id).await?;
+        self.changed();
+        Ok(())
+    }
+
+    fn changed(self) {
+        self.reload();
+        broadcast();
+        self.now();
+    }
+
+    /// The records of a collection in a scope, with this phone's pending changes on top.
+    pub async fn items(collection: &str, scope: &Scope) -> Result<Vec<Item>, StoreError> {
+        let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
+        let records = engine.store.records_in(scope).await?;
+        let pending = domain::sync::client::Store::outbox(&engine.store).await?;
+        Ok(view::items(records, &pending, collection, scope))
+    }
+
+    /// Forgets a notice the person has read.
+    pub fn dismiss(self, key: f64) {
+        let Some(engine) = engine() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let _ = engine.store.dismiss(key).await;
+            self.reload();
+            broadcast();
+        });
+    }
+}
+
+thread_local! {
+    static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
+}
+
+/// Tells this app's other tabs that the store changed.
+fn broadcast() {
+    CHANNEL.with(|c| {
+        if let Some(channel) = c.borrow().as_ref() {
+            let _ = channel.post_message(&JsValue::from_str("changed"));
+        }
+    });
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `navigator.locks` (Web Locks). web-sys has it only behind an unstable cfg.
+    type LockManager;
+    #[wasm_bindgen(method, js_name = request)]
+    fn request(this: &LockManager, name: &str, callback: &js_sys::Function) -> Promise;
+}
+
+/// Runs `work` while holding this origin's sync lock, waiting for another tab's sync to
+/// end first. Without Web Locks, runs it at once. `None` if the browser refused the lock.
+async fn exclusively<R: 'static>(work: impl Future<Output = R> + 'static) -> Option<R> {
+    let locks = browser::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("locks")).ok())
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let Some(locks) = locks else {
+        return Some(work.await);
+    };
+    let slot: Rc<RefCell<Option<R>>> = Rc::new(RefCell::new(None));
+    let filled = slot.clone();
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
+        future_to_promise(async move {
+            let result = work.await;
+            *filled.borrow_mut() = Some(result);
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    let promise = locks
+        .unchecked_into::<LockManager>()
+        .request(LOCK_NAME, callback.unchecked_ref());
+    let _ = JsFuture::from(promise).await;
+    slot.borrow_mut().take()
+}
+
+/// Asks the browser not to evict this site's storage (the handbook lives here).
+async fn request_persistence() {
+    let Some(storage) = browser::window().map(|w| w.navigator().storage()) else {
+        return;
+    };
+    if let Ok(promise) = storage.persist() {
+        let _ = JsFuture::from(promise).await;
+    }
+}
+
+/// Storage used by this site in bytes, and whether the browser keeps it for sure.
+pub async fn storage_state() -> Option<(f64, bool)> {
+    let storage = browser::window()?.navigator().storage();
+    let estimate: web_sys::StorageEstimate = JsFuture::from(storage.estimate().ok()?)
+        .await
+        .ok()?
+        .unchecked_into();
+    let persisted = JsFuture::from(storage.persisted().ok()?)
+        .await
+        .ok()?
+        .as_bool()
+        .unwrap_or(false);
+    Some((estimate.get_usage().unwrap_or(0.0), persisted))
+}
+
+fn mark(name: &str) {
+    if let Some(performance) = browser::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
+fn measure(name: &str, start: &str) {
+    if let Some(performance) = browser::window().and_then(|w| w.performance()) {
+        let _ = performance.measure_with_start_mark(name, start);
+    }
+}

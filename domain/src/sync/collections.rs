@@ -1,0 +1,56 @@
+//! What each sync collection may hold: the server checks every pushed body here, and the
+//! app checks the same before saving. A collection without a domain type yet takes any
+//! JSON object within the size limit, in the scopes the writer may write.
+
+use serde_json::Value;
+
+use super::protocol::{Refusal, Scope};
+use crate::handbook::{NOTE_COLLECTION, Note};
+
+/// Checks a body for its collection and scope.
+pub fn check(collection: &str, scope: &Scope, body: &Value) -> Result<(), Refusal> {
+    match collection {
+        NOTE_COLLECTION => {
+            if scope.parts().0 != "family" {
+                return Err(Refusal::Validation);
+            }
+            let note: Note =
+                serde_json::from_value(body.clone()).map_err(|_| Refusal::Validation)?;
+            note.validate().map_err(|_| Refusal::Validation)
+        }
+        _ if body.is_object() => Ok(()),
+        _ => Err(Refusal::Validation),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn notes_live_in_a_family_and_must_be_valid() {
+        let family = Scope::of("family", "f1");
+        let good = json!({"text": "熱なし", "written_on": "2026-11-27", "author": "花子"});
+        assert_eq!(check(NOTE_COLLECTION, &family, &good), Ok(()));
+        assert_eq!(
+            check(NOTE_COLLECTION, &Scope::public(), &good),
+            Err(Refusal::Validation)
+        );
+        let extra = json!({"text": "x", "written_on": "2026-11-27", "author": "花子", "x": 1});
+        assert_eq!(
+            check(NOTE_COLLECTION, &family, &extra),
+            Err(Refusal::Validation)
+        );
+        let empty = json!({"text": "", "written_on": "2026-11-27", "author": "花子"});
+        assert_eq!(
+            check(NOTE_COLLECTION, &family, &empty),
+            Err(Refusal::Validation)
+        );
+        assert_eq!(
+            check("other", &family, &json!([1])),
+            Err(Refusal::Validation)
+        );
+    }
+}
