@@ -32,6 +32,7 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::{DefaultOnResponse, TraceLayer},
 };
@@ -132,6 +133,9 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         ))
         .layer(Extension(Arc::new(doc)))
         .layer(middleware::from_fn(error::localize))
+        // Outside `localize`, which may replace a body: compress what it finally sends.
+        // Only the API: dist/ is served from its precompressed .br/.gz copies.
+        .layer(CompressionLayer::new().br(true).gzip(true))
         .with_state(state);
     let request_id = HeaderName::from_static("x-request-id");
     Router::new().merge(api).merge(dist::router(dist)).layer(

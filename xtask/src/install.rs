@@ -53,35 +53,48 @@ pub fn build_tools(root: &Path) -> Result<()> {
 
 /// What the tests need beyond the build tools: Debian packages and the e2e npm packages.
 pub fn test_tools(root: &Path) -> Result<()> {
-    let missing: Vec<&str> = TEST_PACKAGES
-        .into_iter()
+    apt_install(&TEST_PACKAGES)?;
+    npm_ci(&root.join("e2e"))
+}
+
+/// What `cargo xtask bench` needs beyond the tests' tools: `wrk`, the HTTP load generator
+/// (Debian's package, built from source there).
+pub fn bench_tools() -> Result<()> {
+    apt_install(&["wrk"])
+}
+
+/// Installs the Debian packages of `packages` that are not installed yet.
+fn apt_install(packages: &[&str]) -> Result<()> {
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
         .filter(|pkg| {
             output(Command::new("dpkg-query").args(["-W", "-f=${Status}", pkg]))
                 .is_none_or(|status| !status.ends_with("installed"))
         })
         .collect();
-    if !missing.is_empty() {
-        step(&format!(
-            "installing Debian packages: {}",
-            missing.join(" ")
-        ));
-        let sudo = !is_root();
-        let apt = |args: &[&str]| {
-            let mut command = if sudo {
-                Command::new("sudo")
-            } else {
-                Command::new("apt-get")
-            };
-            if sudo {
-                command.arg("apt-get");
-            }
-            command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-            command
-        };
-        exec(&mut apt(&["update", "-q"]))?;
-        exec(apt(&["install", "-y", "-q", "--no-install-recommends"]).args(&missing))?;
+    if missing.is_empty() {
+        return Ok(());
     }
-    npm_ci(&root.join("e2e"))
+    step(&format!(
+        "installing Debian packages: {}",
+        missing.join(" ")
+    ));
+    let sudo = !is_root();
+    let apt = |args: &[&str]| {
+        let mut command = if sudo {
+            Command::new("sudo")
+        } else {
+            Command::new("apt-get")
+        };
+        if sudo {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    exec(&mut apt(&["update", "-q"]))?;
+    exec(apt(&["install", "-y", "-q", "--no-install-recommends"]).args(&missing))
 }
 
 /// `npm ci` from the committed lock file, when node_modules is missing or older than it.

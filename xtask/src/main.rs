@@ -5,7 +5,8 @@
 //!   and PostgreSQL, WASM in headless Chromium, end-to-end with Playwright.
 //! - `dist`: build the PWA into `dist/` only.
 //! - `size`: report the gzip size of what a first visit downloads, against the budget.
-//! - `bench`: `size`, then time an offline reload to the first content in Chromium.
+//! - `bench`: `size`, an offline reload to the first content in Chromium, the server's sync
+//!   routes under load (wrk) and a 10,000-record initial sync, against their budgets.
 //!
 //! Every tool is pinned here and installed only when the pinned version is missing.
 //! Nothing downloads a prebuilt binary: tools come from crates.io, npm and Debian.
@@ -38,11 +39,10 @@ fn main() -> Result<()> {
         Some("bench") => {
             install::build_tools(&root)?;
             install::test_tools(&root)?;
+            install::bench_tools()?;
             dist::build(&root)?;
-            // Time the reload even when the size is over budget; fail afterwards.
-            let size = size::report(&root.join("dist"));
-            bench::offline_reload(&root)?;
-            size
+            // Every part runs even when one misses its budget; fails afterwards.
+            bench::run(&root)
         }
         Some("install") => {
             install::build_tools(&root)?;
@@ -55,7 +55,7 @@ fn main() -> Result<()> {
                  \n  test     run every test (installs Chromium, PostgreSQL, npm packages if missing)\
                  \n  dist     build the PWA into dist/\
                  \n  size     gzip size of the first load, against the 200 KB budget\
-                 \n  bench    size, then offline reload to first content in Chromium (1 s budget)\
+                 \n  bench    size, offline reload, sync under load (wrk) and initial sync, against budgets\
                  \n  install  install every pinned tool without running anything"
             );
             bail!("unknown command")
