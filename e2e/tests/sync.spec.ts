@@ -257,3 +257,23 @@ test('a_change_the_server_refuses_is_shown_with_what_to_do_and_a_lost_familys_da
   await mamaContext.close();
   await papaContext.close();
 });
+
+test('signing_out_with_changes_not_yet_sent_warns_first', async ({ page, context }) => {
+  await signUp(page, uniqueLogin('unsent'), '練馬 みどり');
+  await createFamily(page, '練馬 そら');
+  await openHandbook(page);
+  await context.setOffline(true);
+  const text = unique('まだ送っていない記録');
+  await writeNote(page, text);
+
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'ログアウトする' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '送信待ちの変更が 1件あります' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('アカウント');
+
+  // With the signal back, it is sent; then signing out goes ahead.
+  await context.setOffline(false);
+  await expect(syncStatus(page)).toHaveText(/送信済み・最新の状態です/);
+  await page.getByRole('button', { name: 'ログアウトする' }).click();
+  await expectHeading(page, 'ようこそ');
+});

@@ -19,6 +19,7 @@ use crate::{
     i18n::*,
     settings,
     shell::{Link, Router},
+    sync::Sync,
 };
 
 #[component]
@@ -80,10 +81,21 @@ fn SignOut() -> impl IntoView {
     let i18n = use_i18n();
     let account = Account::get();
     let router = Router::get();
+    let sync = Sync::get();
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None);
+    // Changes not yet sent are deleted with the phone's data: say so once, in words.
+    let warned = RwSignal::new(false);
     let on_submit = move |event: ev::SubmitEvent| {
         if begin_submit(&event, pending) {
+            return;
+        }
+        let unsent = sync.pending.get_untracked();
+        if unsent > 0 && !warned.get_untracked() {
+            warned.set(true);
+            error.set(Some(
+                t_string!(i18n, sign_out_unsent, count = unsent).to_string(),
+            ));
             return;
         }
         error.set(None);
