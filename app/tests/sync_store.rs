@@ -115,3 +115,37 @@ async fn a_record_and_its_outbox_entry_are_saved_together_or_not_at_all() {
     assert_eq!(engine.store.record("r2").await.unwrap(), None);
     engine.store.close();
 }
+
+#[wasm_bindgen_test]
+async fn two_writers_at_once_get_different_ids_and_a_pull_keeps_the_counter() {
+    let store = fresh("sync-test-two-writers").await;
+    // A second connection to the same database: another tab of the app.
+    let other = IdbStore::open("sync-test-two-writers", || "unused".into())
+        .await
+        .unwrap();
+    let put = |id: &str| domain::sync::protocol::Op::Put {
+        id: id.into(),
+        collection: "note".into(),
+        scope: Scope::public(),
+        base_version: 0,
+        body: json!({}),
+    };
+    let (a, b) = futures::join!(store.enqueue(put("a")), other.enqueue(put("b")));
+    let mut ids = [a.unwrap().id, b.unwrap().id];
+    ids.sort();
+    assert_eq!(ids, [1, 2], "each tab's change has its own id");
+
+    // A pull that read the meta row before a local write must not reset the counter.
+    store
+        .commit(Batch {
+            cursor: Some(42),
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    let meta = other.meta().await.unwrap();
+    assert_eq!((meta.cursor, meta.next_mutation_id), (42, 3));
+    assert_eq!(store.enqueue(put("c")).await.unwrap().id, 3);
+    store.close();
+    other.close();
+}
