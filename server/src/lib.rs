@@ -31,6 +31,7 @@ use axum::{
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
+    CompressionLevel,
     catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -134,8 +135,15 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .layer(Extension(Arc::new(doc)))
         .layer(middleware::from_fn(error::localize))
         // Outside `localize`, which may replace a body: compress what it finally sends.
-        // Only the API: dist/ is served from its precompressed .br/.gz copies.
-        .layer(CompressionLayer::new().br(true).gzip(true))
+        // Only the API: dist/ is served from its precompressed .br/.gz copies. Level 5:
+        // on pull pages brotli 5 is ~12% smaller than tower-http's default 4 for no more
+        // CPU (cargo xtask bench); gzip 5 is within 2% of gzip 6.
+        .layer(
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(CompressionLevel::Precise(5)),
+        )
         .with_state(state);
     let request_id = HeaderName::from_static("x-request-id");
     Router::new().merge(api).merge(dist::router(dist)).layer(
