@@ -332,6 +332,9 @@ struct World {
     partitioned: BTreeSet<String>,
     healed: bool,
     stats: Stats,
+    /// Mutations a device's store accepted in the middle of its own sync (the person
+    /// typed while a pull or push was on its way), to add to that device's accepted list.
+    written_during_sync: Vec<(String, Mutation)>,
 }
 
 /// How often each fault and outcome happened, to show the runs exercise them.
@@ -344,6 +347,8 @@ struct Stats {
     refusals: u64,
     scope_drops: u64,
     store_failures: u64,
+    /// Local writes made while the same device's sync was waiting for the network.
+    writes_during_sync: u64,
 }
 
 impl World {
@@ -355,10 +360,45 @@ impl World {
 struct Net {
     client_id: String,
     world: Rc<RefCell<World>>,
+    /// The device's store, for a local write that lands while a request is on its way.
+    disk: Rc<RefCell<Disk>>,
+}
+
+impl Net {
+    /// Sometimes the person saves a change while this request is on its way: the engine
+    /// must not overwrite the store's counter or outbox with what it read before.
+    fn maybe_write_meanwhile(&self) {
+        let n = {
+            let mut world = self.world.borrow_mut();
+            if !world.fault(8) {
+                return;
+            }
+            world.rng.next()
+        };
+        let store = MemStore {
+            disk: self.disk.clone(),
+            world: self.world.clone(),
+        };
+        let op = Op::Put {
+            id: format!("{}-meanwhile-{}", self.client_id, n % 100_000),
+            collection: "note".into(),
+            scope: Scope::public(),
+            base_version: 0,
+            body: json!({"v": n % 1000, "by": self.client_id}),
+        };
+        if let Ok(mutation) = run(store.enqueue(op)) {
+            let mut world = self.world.borrow_mut();
+            world.stats.writes_during_sync += 1;
+            world
+                .written_during_sync
+                .push((self.client_id.clone(), mutation));
+        }
+    }
 }
 
 impl Transport for Net {
     async fn push(&self, request: PushRequest) -> Result<PushResponse, TransportError> {
+        self.maybe_write_meanwhile();
         let mut world = self.world.borrow_mut();
         if world.partitioned.contains(&self.client_id) || world.fault(10) {
             return Err(TransportError::Unreachable);
@@ -384,6 +424,7 @@ impl Transport for Net {
     }
 
     async fn pull(&self, request: PullRequest) -> Result<PullResponse, TransportError> {
+        self.maybe_write_meanwhile();
         let mut world = self.world.borrow_mut();
         if world.partitioned.contains(&self.client_id) || world.fault(10) {
             return Err(TransportError::Unreachable);
@@ -412,6 +453,7 @@ fn engine(world: &Rc<RefCell<World>>, device: &Device) -> Engine<MemStore, Net> 
         Net {
             client_id: device.id.clone(),
             world: world.clone(),
+            disk: device.disk.clone(),
         },
     )
 }
@@ -442,6 +484,7 @@ fn simulate(seed: u64) -> Result<Stats, String> {
         partitioned: BTreeSet::new(),
         healed: false,
         stats: Stats::default(),
+        written_during_sync: Vec::new(),
     }));
     let families = [Scope::of("family", "1"), Scope::of("family", "2")];
     let users = ["u1", "u2", "u3"];
@@ -574,6 +617,11 @@ fn simulate(seed: u64) -> Result<Stats, String> {
                 // what matters is that the store alone is enough to carry on.
             }
         }
+        for (client, mutation) in std::mem::take(&mut world.borrow_mut().written_during_sync) {
+            if let Some(device) = devices.iter_mut().find(|d| d.id == client) {
+                device.accepted.push(mutation);
+            }
+        }
         let w = world.borrow();
         if w.server.confirmed > CAPACITY {
             return Err(format!(
@@ -703,6 +751,7 @@ fn ten_thousand_seeds_keep_every_invariant() {
                 total.refusals += s.refusals;
                 total.scope_drops += s.scope_drops;
                 total.store_failures += s.store_failures;
+                total.writes_during_sync += s.writes_during_sync;
             }
             Err(broken) => {
                 panic!("seed {seed} broke an invariant (replay: SYNC_SEED={seed}):\n{broken}")
@@ -720,6 +769,7 @@ fn ten_thousand_seeds_keep_every_invariant() {
             ("refusals", total.refusals),
             ("scope drops", total.scope_drops),
             ("store failures", total.store_failures),
+            ("writes during a sync", total.writes_during_sync),
         ] {
             assert!(count >= runs as u64 / 10, "too few {what}: {count}");
         }
