@@ -65,6 +65,8 @@ struct Server {
     last_applied: HashMap<String, u64>,
     outcomes: HashMap<(String, u64), Outcome>,
     applied: HashMap<(String, u64), u32>,
+    /// What each client's mutation id stood for when it was applied.
+    received: HashMap<(String, u64), Mutation>,
     conflicts: Vec<(String, u64, Value)>,
     confirmed: u64,
     /// Which scopes each user may see now (besides `public`).
@@ -95,6 +97,7 @@ impl Server {
             } else {
                 let outcome = self.apply(&client, &user, mutation);
                 *self.applied.entry(key.clone()).or_default() += 1;
+                self.received.insert(key.clone(), mutation.clone());
                 self.outcomes.insert(key, outcome.clone());
                 self.last_applied.insert(client.clone(), mutation.id);
                 outcome
@@ -312,13 +315,15 @@ impl Store for MemStore {
             return Err(StoreError("quota exceeded".into()));
         }
         let mut disk = self.disk.borrow_mut();
-        let meta = disk.meta.as_mut().expect("meta");
-        let mutation = Mutation {
-            id: meta.next_mutation_id,
-            op,
-        };
-        meta.next_mutation_id += 1;
-        disk.outbox.insert(mutation.id, mutation.clone());
+        let id = disk.meta.as_ref().expect("meta").next_mutation_id;
+        // Like IndexedDB's `add`: a queued change is never overwritten (and the
+        // transaction, counter included, fails as a whole).
+        if disk.outbox.contains_key(&id) {
+            return Err(StoreError("the outbox already holds this id".into()));
+        }
+        let mutation = Mutation { id, op };
+        disk.meta.as_mut().expect("meta").next_mutation_id += 1;
+        disk.outbox.insert(id, mutation.clone());
         Ok(mutation)
     }
 }
@@ -658,12 +663,13 @@ fn simulate(seed: u64) -> Result<Stats, String> {
         if !disk.outbox.is_empty() {
             return Err(format!("{}: outbox not empty after healing", device.id));
         }
-        // Nothing lost: every accepted mutation has exactly one outcome on the server.
+        // Nothing lost: every accepted mutation reached the server as itself (an id
+        // reused for another change would pass for a retry and lose it) and has
+        // exactly one outcome there.
         for mutation in &device.accepted {
-            if !w
-                .server
-                .outcomes
-                .contains_key(&(device.id.clone(), mutation.id))
+            let key = (device.id.clone(), mutation.id);
+            if w.server.received.get(&key) != Some(mutation)
+                || !w.server.outcomes.contains_key(&key)
             {
                 return Err(format!("{} mutation {} was lost", device.id, mutation.id));
             }
