@@ -5,7 +5,8 @@
 //    through POST /api/sync/push: one client id, gap-free mutation ids from 1.
 // 2. Bytes on the wire of a resident's whole initial sync: every pull page, following
 //    cursor/has_more, with `Accept-Encoding: br, gzip` (budget 350 KB); gzip alone too.
-// 3. wrk, 100 connections on loopback: the first pull page (500 records), then pushes of
+// 3. wrk, 100 connections on loopback: the first pull page (500 records), a pull by an
+//    up-to-date client (head cursor, its scopes: nothing new), then pushes of
 //    50 new public records, each request a fresh client id with mutation ids 1..50, so
 //    every request is a real write (budget p99 <= 50 ms each).
 //
@@ -49,7 +50,7 @@ async function initialSync(cookie, accept) {
     scopes = page.scopes.join(',');
     if (!page.has_more) break;
   }
-  return { pages, records, wire, json, encodings: [...encodings].join(', ') };
+  return { pages, records, wire, json, encodings: [...encodings].join(', '), cursor, scopes };
 }
 
 /** Runs wrk with a Lua script whose done() prints one `WRK_RESULT {json}` line. */
@@ -108,6 +109,14 @@ const load = (what, result, extra = '') => {
 await part('pull, first page of 500 (wrk)', async () => {
   const client = `bench-pull-${Date.now().toString(36)}`;
   load('pull, first page of 500 (wrk)', wrk('wrk-pull.lua', [admin, client]), ', br');
+});
+
+await part('pull, up to date: nothing new (wrk)', async () => {
+  // The everyday case: a phone that has synced asks whether anything changed.
+  const client = `bench-poll-${Date.now().toString(36)}`;
+  const head = await initialSync(admin, 'br, gzip');
+  load('pull, up to date: nothing new (wrk)',
+    wrk('wrk-pull.lua', [admin, client, String(head.cursor), encodeURIComponent(head.scopes)]), ', br');
 });
 
 await part('push, 50 new records per request (wrk)', async () => {

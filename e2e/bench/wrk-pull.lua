@@ -1,5 +1,7 @@
--- wrk: GET the first pull page (cursor 0: the 500 oldest records) as the demo admin,
--- accepting br or gzip like a browser. Args: <cookie> <client id>.
+-- wrk: GET a pull page as the demo admin, accepting br or gzip like a browser.
+-- Args: <cookie> <client id> [cursor] [scopes, URL-encoded]. Cursor 0 (the default) is
+-- the first page of a fresh client (the 500 oldest records); the head cursor with the
+-- scopes held is an up-to-date client asking whether anything changed.
 -- Run by bench/server-sync.mjs; done() prints one WRK_RESULT line of JSON for it.
 local threads = {}
 
@@ -9,7 +11,8 @@ end
 
 function init(args)
   wrk.method = "GET"
-  wrk.path = "/api/sync/pull?client_id=" .. args[2] .. "&cursor=0&scopes="
+  wrk.path = "/api/sync/pull?client_id=" .. args[2] .. "&cursor=" .. (args[3] or "0") ..
+    "&scopes=" .. (args[4] or "")
   wrk.headers["Cookie"] = args[1]
   wrk.headers["Accept-Encoding"] = "br, gzip"
   bad = 0
