@@ -274,8 +274,9 @@ impl Store for IdbStore {
                     records.delete(&key).map_err(js_error)?;
                 }
             }
-            for record in &batch.put {
-                records.put(&to_js(record)?).map_err(js_error)?;
+            // One JSON.parse for the whole page, not one per record.
+            for record in Array::from(&to_js(&batch.put)?).iter() {
+                records.put(&record).map_err(js_error)?;
             }
             for id in &batch.delete {
                 records.delete(&JsValue::from_str(id)).map_err(js_error)?;

@@ -5,7 +5,12 @@
 
 #![allow(async_fn_in_trait)] // single-threaded (WASM): the futures need not be Send.
 
-use std::collections::BTreeSet;
+use std::{
+    collections::BTreeSet,
+    future::{Future, poll_fn},
+    pin::pin,
+    task::Poll,
+};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -241,22 +246,30 @@ impl<S: Store, T: Transport> Engine<S, T> {
         }
     }
 
+    /// Pulls pages until there is no more. While one page is written to the store, the
+    /// next is already being fetched; each page and its cursor are still committed in
+    /// order, so a failure anywhere leaves the store at the last whole page.
     async fn pull(&self, report: &mut SyncReport) -> Result<(), SyncError> {
+        let meta = self.store.meta().await?;
+        let client_id = meta.client_id;
+        let mut held = meta.scopes;
+        let mut cursor = meta.cursor;
+        let request = |cursor: u64, held: &BTreeSet<Scope>| PullRequest {
+            client_id: client_id.clone(),
+            cursor,
+            scopes: held.iter().cloned().collect(),
+        };
+        let mut page = self.transport.pull(request(cursor, &held)).await?;
         loop {
-            let meta = self.store.meta().await?;
-            let page = self
-                .transport
-                .pull(PullRequest {
-                    client_id: meta.client_id.clone(),
-                    cursor: meta.cursor,
-                    scopes: meta.scopes.iter().cloned().collect(),
-                })
-                .await?;
             let visible: BTreeSet<Scope> = page.scopes.iter().cloned().collect();
+            cursor = cursor.max(page.cursor);
             let mut batch = Batch {
-                drop_scopes: meta.scopes.difference(&visible).cloned().collect(),
+                drop_scopes: held.difference(&visible).cloned().collect(),
+                cursor: Some(cursor),
+                scopes: Some(visible.clone()),
                 ..Batch::default()
             };
+            held = visible;
             report.pulled += page.records.len();
             for record in page.records {
                 if record.deleted {
@@ -265,13 +278,46 @@ impl<S: Store, T: Transport> Engine<S, T> {
                     batch.put.push(record);
                 }
             }
-            batch.cursor = Some(meta.cursor.max(page.cursor));
-            batch.scopes = Some(visible);
-            self.store.commit(batch).await?;
             if !page.has_more {
+                self.store.commit(batch).await?;
                 return Ok(());
             }
+            let (committed, next) = join(
+                self.store.commit(batch),
+                self.transport.pull(request(cursor, &held)),
+            )
+            .await;
+            committed?;
+            page = next?;
         }
+    }
+}
+
+/// Runs two futures at once and waits for both (one task, no threads).
+async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut done_a, mut done_b) = (None, None);
+    poll_fn(|cx| {
+        if done_a.is_none()
+            && let Poll::Ready(out) = a.as_mut().poll(cx)
+        {
+            done_a = Some(out);
+        }
+        if done_b.is_none()
+            && let Poll::Ready(out) = b.as_mut().poll(cx)
+        {
+            done_b = Some(out);
+        }
+        if done_a.is_some() && done_b.is_some() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    match (done_a, done_b) {
+        (Some(a), Some(b)) => (a, b),
+        _ => unreachable!("both are ready"),
     }
 }
 
