@@ -6,6 +6,7 @@
 use app::sync_store::IdbStore;
 use domain::sync::{
     client::{Batch, Engine, Store, Transport, TransportError},
+    commands::Command,
     protocol::{PullRequest, PullResponse, PushRequest, PushResponse, Record, Scope},
 };
 use serde_json::json;
@@ -45,7 +46,12 @@ async fn what_is_saved_offline_is_there_after_closing_and_reopening() {
         .await
         .unwrap();
     engine
-        .command("rsvp", json!({"event": "e1", "adults": 2}))
+        .command(&Command::Rsvp {
+            rsvp_id: "rsvp-1".into(),
+            event_id: "e1".into(),
+            adults: 2,
+            children: 0,
+        })
         .await
         .unwrap();
     assert!(engine.sync().await.is_err(), "offline: nothing is sent");

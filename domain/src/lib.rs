@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod admin;
 pub mod associations;
 pub mod error;
+pub mod events;
 pub mod families;
 pub mod handbook;
 pub mod health;

@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod dist;
 pub mod error;
+pub mod events;
 pub mod families;
 pub mod health;
 pub mod openapi;

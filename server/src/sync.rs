@@ -14,6 +14,7 @@ use domain::{
     accounts::Role,
     sync::{
         collections,
+        commands::{self, Command},
         protocol::{
             Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest, PushResponse, Record,
             Refusal, Scope,
@@ -224,8 +225,13 @@ async fn apply(
     seq: &mut i64,
 ) -> Result<Outcome, AppError> {
     let Some(id) = mutation.op.record_id() else {
-        // Domain commands arrive with their modules (RSVP, applications, check-in).
-        return Ok(refused(Refusal::UnknownCommand));
+        let Op::Command { name, args } = &mutation.op else {
+            unreachable!("only a command writes no record directly");
+        };
+        return match Command::parse(name, args) {
+            Ok(command) => crate::events::decide(tx, user, reach, client_id, command, seq).await,
+            Err(reason) => Ok(refused(reason)),
+        };
     };
     if id.is_empty() || id.len() > 64 {
         return Ok(refused(Refusal::Validation));
@@ -236,6 +242,12 @@ async fn apply(
     .bind(id)
     .fetch_optional(&mut **tx)
     .await?;
+    // Only commands write RSVPs and places, never a put or a delete.
+    if let Some(row) = &current_row
+        && commands::written_by_commands(&row.try_get::<String, _>("collection")?)
+    {
+        return Ok(refused(Refusal::Permission));
+    }
     let current = match &current_row {
         Some(row) => Some(Current {
             version: row.try_get::<i64, _>("version")?.max(0) as u64,
@@ -297,8 +309,26 @@ async fn apply(
         }
         return Ok(outcome);
     }
-    *seq += 1;
     let deleted = matches!(mutation.op, Op::Delete { .. });
+    write_record(tx, id, &collection, &scope, &body, deleted, client_id, seq).await?;
+    Ok(Outcome::Applied {
+        version: *seq as u64,
+    })
+}
+
+/// Writes a record (a put, a tombstone, or a command's effect) at the next version.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn write_record(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+    collection: &str,
+    scope: &Scope,
+    body: &str,
+    deleted: bool,
+    client_id: &str,
+    seq: &mut i64,
+) -> Result<(), AppError> {
+    *seq += 1;
     sqlx::query(
         "INSERT INTO sync_records (id, collection, scope, version, deleted, body, written_by, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -306,18 +336,16 @@ async fn apply(
          body = $6, written_by = $7, updated_at = $8",
     )
     .bind(id)
-    .bind(&collection)
+    .bind(collection)
     .bind(&scope.0)
     .bind(*seq)
     .bind(i64::from(deleted))
-    .bind(&body)
+    .bind(body)
     .bind(client_id)
     .bind(db::now())
     .execute(&mut **tx)
     .await?;
-    Ok(Outcome::Applied {
-        version: *seq as u64,
-    })
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -15,6 +15,7 @@ use std::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::commands::Command;
 use super::protocol::{
     Mutation, Op, Outcome, PullRequest, PullResponse, PushRequest, PushResponse, Record, Scope,
 };
@@ -181,12 +182,8 @@ impl<S: Store, T: Transport> Engine<S, T> {
     }
 
     /// Queues a domain command for the server to decide.
-    pub async fn command(&self, name: &str, args: Value) -> Result<Mutation, StoreError> {
-        self.enqueue(Op::Command {
-            name: name.into(),
-            args,
-        })
-        .await
+    pub async fn command(&self, command: &Command) -> Result<Mutation, StoreError> {
+        self.enqueue(command.op()).await
     }
 
     async fn enqueue(&self, op: Op) -> Result<Mutation, StoreError> {

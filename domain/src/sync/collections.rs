@@ -9,6 +9,9 @@ use crate::handbook::{NOTE_COLLECTION, Note};
 
 /// Checks a body for its collection and scope.
 pub fn check(collection: &str, scope: &Scope, body: &Value) -> Result<(), Refusal> {
+    if super::commands::written_by_commands(collection) {
+        return Err(Refusal::Permission);
+    }
     match collection {
         NOTE_COLLECTION => {
             if scope.parts().0 != "family" {
@@ -47,6 +50,11 @@ mod tests {
         assert_eq!(
             check(NOTE_COLLECTION, &family, &empty),
             Err(Refusal::Validation)
+        );
+        assert_eq!(
+            check(crate::events::RSVP_COLLECTION, &family, &json!({})),
+            Err(Refusal::Permission),
+            "only the server writes RSVPs"
         );
         assert_eq!(
             check("other", &family, &json!([1])),

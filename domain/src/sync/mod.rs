@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod collections;
+pub mod commands;
 pub mod protocol;
 pub mod rules;
 #[cfg(test)]

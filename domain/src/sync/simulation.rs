@@ -16,8 +16,11 @@ use std::{
 
 use serde_json::{Value, json};
 
+use crate::events::{self, PLACES_COLLECTION, Party, Places, RSVP_COLLECTION, Status};
+
 use super::{
     client::{Batch, Engine, Meta, Notice, Store, StoreError, Transport, TransportError, overlay},
+    commands::{self, Command},
     protocol::*,
     rules::{self, Current},
 };
@@ -54,7 +57,10 @@ fn run<F: Future>(future: F) -> F::Output {
     }
 }
 
-const CAPACITY: u64 = 10;
+const CAPACITY: u32 = 10;
+const RESERVED: u32 = 2;
+/// The event residents RSVP to.
+const EVENT: &str = "event-1";
 const PAGE: usize = 4;
 
 /// The server: the same rules as the real one, in memory.
@@ -68,7 +74,9 @@ struct Server {
     /// What each client's mutation id stood for when it was applied.
     received: HashMap<(String, u64), Mutation>,
     conflicts: Vec<(String, u64, Value)>,
-    confirmed: u64,
+    /// The one event's places and its parties (RSVPs) in order of arrival.
+    places: Places,
+    parties: Vec<Party>,
     /// Which scopes each user may see now (besides `public`).
     members: HashMap<String, BTreeSet<Scope>>,
     user_of: HashMap<String, String>,
@@ -78,6 +86,7 @@ impl Server {
     fn visible(&self, user: &str) -> BTreeSet<Scope> {
         let mut scopes = self.members.get(user).cloned().unwrap_or_default();
         scopes.insert(Scope::public());
+        scopes.insert(Scope::of("user", user));
         scopes
     }
 
@@ -110,38 +119,72 @@ impl Server {
         PushResponse::Done { results }
     }
 
+    /// A record the server writes for a command.
+    fn write(&mut self, id: &str, collection: &str, scope: Scope, body: Value, client: &str) {
+        self.seq += 1;
+        let record = Record {
+            id: id.into(),
+            collection: collection.into(),
+            scope,
+            version: self.seq,
+            deleted: false,
+            body,
+        };
+        self.records.insert(id.into(), (record, client.into()));
+    }
+
     fn apply(&mut self, client: &str, user: &str, mutation: &Mutation) -> Outcome {
         let visible = self.visible(user);
         match &mutation.op {
-            Op::Command { name, args } if name == "reserve" => {
-                let n = args["n"].as_u64().unwrap_or(0);
-                if n == 0 {
-                    return Outcome::Refused {
-                        reason: Refusal::Validation,
-                    };
-                }
-                if self.confirmed + n > CAPACITY {
-                    return Outcome::Refused {
-                        reason: Refusal::Full,
-                    };
-                }
-                self.confirmed += n;
-                self.seq += 1;
-                let id = format!("reservation-{client}-{}", mutation.id);
-                let record = Record {
-                    id: id.clone(),
-                    collection: "reservation".into(),
-                    scope: Scope::public(),
-                    version: self.seq,
-                    deleted: false,
-                    body: json!({"n": n}),
+            Op::Command { name, args } => {
+                let command = match Command::parse(name, args) {
+                    Ok(command) => command,
+                    Err(reason) => return Outcome::Refused { reason },
                 };
-                self.records.insert(id, (record, client.into()));
-                Outcome::Applied { version: self.seq }
+                let changed = match command {
+                    Command::Rsvp {
+                        rsvp_id,
+                        event_id,
+                        adults,
+                        children,
+                    } => {
+                        if event_id != EVENT || self.records.contains_key(&rsvp_id) {
+                            return Outcome::Refused {
+                                reason: Refusal::Validation,
+                            };
+                        }
+                        let party = Party {
+                            id: rsvp_id,
+                            user_id: user.into(),
+                            adults,
+                            children,
+                            status: Status::Waitlisted,
+                            position: None,
+                        };
+                        events::rsvp(&self.places, &mut self.parties, party)
+                    }
+                    Command::CancelRsvp { rsvp_id } => {
+                        events::cancel(&self.places, &mut self.parties, &rsvp_id, user)
+                    }
+                };
+                match changed {
+                    Ok(changed) if changed.is_empty() => Outcome::Applied { version: 0 },
+                    Ok(changed) => {
+                        for index in changed {
+                            let party = self.parties[index].clone();
+                            let body = serde_json::to_value(party.rsvp(EVENT)).unwrap();
+                            let scope = Scope::of("user", &party.user_id);
+                            self.write(&party.id, RSVP_COLLECTION, scope, body, client);
+                        }
+                        let taken = events::taken(EVENT, &self.places, &self.parties);
+                        let body = serde_json::to_value(taken).unwrap();
+                        let id = events::places_id(EVENT);
+                        self.write(&id, PLACES_COLLECTION, Scope::public(), body, client);
+                        Outcome::Applied { version: self.seq }
+                    }
+                    Err(reason) => Outcome::Refused { reason },
+                }
             }
-            Op::Command { .. } => Outcome::Refused {
-                reason: Refusal::UnknownCommand,
-            },
             op => {
                 let id = op.record_id().unwrap_or_default().to_owned();
                 let current = self.records.get(&id).map(|(r, by)| Current {
@@ -155,8 +198,7 @@ impl Server {
                     (_, Some(current)) => current.scope.clone(),
                     (_, None) => return Outcome::Applied { version: 0 },
                 };
-                // Reservations are written by the `reserve` command only, never directly.
-                let owned_by_command = |c: &str| c == "reservation";
+                let owned_by_command = commands::written_by_commands;
                 let collection = match op {
                     Op::Put { collection, .. } => collection.clone(),
                     _ => self.records[&id].0.collection.clone(),
@@ -354,6 +396,10 @@ struct Stats {
     store_failures: u64,
     /// Local writes made while the same device's sync was waiting for the network.
     writes_during_sync: u64,
+    /// Parties' final places at the event after the run.
+    confirmed: u64,
+    waitlisted: u64,
+    cancelled: u64,
 }
 
 impl World {
@@ -484,7 +530,14 @@ fn view(device: &Device) -> BTreeMap<String, Value> {
 fn simulate(seed: u64) -> Result<Stats, String> {
     let world = Rc::new(RefCell::new(World {
         rng: Rng(seed),
-        server: Server::default(),
+        server: Server {
+            places: Places {
+                capacity: Some(CAPACITY),
+                reserved: RESERVED,
+                cancelled: false,
+            },
+            ..Server::default()
+        },
         delayed: Vec::new(),
         partitioned: BTreeSet::new(),
         healed: false,
@@ -527,6 +580,8 @@ fn simulate(seed: u64) -> Result<Stats, String> {
             }
         })
         .collect();
+    // Every RSVP id made so far, by any device.
+    let mut rsvps: Vec<String> = Vec::new();
     let steps = 60 + world.borrow_mut().rng.below(60);
     for _ in 0..steps {
         let (action, who) = {
@@ -582,8 +637,31 @@ fn simulate(seed: u64) -> Result<Stats, String> {
                 }
             }
             35..=44 => {
-                let n = 1 + world.borrow_mut().rng.below(4);
-                if let Ok(mutation) = run(sync.command("reserve", json!({"n": n}))) {
+                // A domain command: RSVP (sometimes too big or repeated), or cancel one of
+                // this device's RSVPs (sometimes another device's: not theirs to cancel).
+                let (pick, adults, children, n) = {
+                    let mut w = world.borrow_mut();
+                    (
+                        w.rng.below(3),
+                        w.rng.below(4) as u32,
+                        w.rng.below(3) as u32,
+                        w.rng.next(),
+                    )
+                };
+                let command = if pick == 0 && !rsvps.is_empty() {
+                    let rsvp_id = rsvps[n as usize % rsvps.len()].clone();
+                    Command::CancelRsvp { rsvp_id }
+                } else {
+                    let rsvp_id = format!("{}-rsvp-{}", device.id, n % 100_000);
+                    rsvps.push(rsvp_id.clone());
+                    Command::Rsvp {
+                        rsvp_id,
+                        event_id: EVENT.into(),
+                        adults,
+                        children,
+                    }
+                };
+                if let Ok(mutation) = run(sync.command(&command)) {
                     device.accepted.push(mutation);
                 }
             }
@@ -628,11 +706,9 @@ fn simulate(seed: u64) -> Result<Stats, String> {
             }
         }
         let w = world.borrow();
-        if w.server.confirmed > CAPACITY {
-            return Err(format!(
-                "capacity exceeded: {} > {CAPACITY}",
-                w.server.confirmed
-            ));
+        let taken = events::taken(EVENT, &w.server.places, &w.server.parties);
+        if taken.confirmed > CAPACITY - RESERVED {
+            return Err(format!("capacity exceeded: {taken:?}"));
         }
     }
 
@@ -715,20 +791,34 @@ fn simulate(seed: u64) -> Result<Stats, String> {
             ));
         }
     }
-    let reserved: u64 = w
+    // The records the commands wrote say what the server decided.
+    for party in &w.server.parties {
+        let written = w.server.records.get(&party.id).map(|(r, _)| &r.body);
+        let expected = serde_json::to_value(party.rsvp(EVENT)).unwrap();
+        if written != Some(&expected) {
+            return Err(format!(
+                "rsvp {} reads {written:?}, not {expected}",
+                party.id
+            ));
+        }
+    }
+    let taken = serde_json::to_value(events::taken(EVENT, &w.server.places, &w.server.parties));
+    let written = w
         .server
         .records
-        .values()
-        .filter(|(r, _)| r.collection == "reservation")
-        .map(|(r, _)| r.body["n"].as_u64().unwrap_or(0))
-        .sum();
-    if reserved != w.server.confirmed || reserved > CAPACITY {
-        return Err(format!(
-            "reservations {reserved} vs confirmed {}",
-            w.server.confirmed
-        ));
+        .get(&events::places_id(EVENT))
+        .map(|(r, _)| r.body.clone());
+    if !w.server.parties.is_empty() && written != taken.ok() {
+        return Err(format!("places read {written:?}"));
     }
     let mut stats = w.stats;
+    for party in &w.server.parties {
+        match party.status {
+            Status::Confirmed => stats.confirmed += 1,
+            Status::Waitlisted => stats.waitlisted += 1,
+            Status::Cancelled => stats.cancelled += 1,
+        }
+    }
     for outcome in w.server.outcomes.values() {
         match outcome {
             Outcome::Conflict { .. } => stats.conflicts += 1,
@@ -758,6 +848,9 @@ fn ten_thousand_seeds_keep_every_invariant() {
                 total.scope_drops += s.scope_drops;
                 total.store_failures += s.store_failures;
                 total.writes_during_sync += s.writes_during_sync;
+                total.confirmed += s.confirmed;
+                total.waitlisted += s.waitlisted;
+                total.cancelled += s.cancelled;
             }
             Err(broken) => {
                 panic!("seed {seed} broke an invariant (replay: SYNC_SEED={seed}):\n{broken}")
@@ -776,6 +869,9 @@ fn ten_thousand_seeds_keep_every_invariant() {
             ("scope drops", total.scope_drops),
             ("store failures", total.store_failures),
             ("writes during a sync", total.writes_during_sync),
+            ("parties confirmed", total.confirmed),
+            ("parties still waiting", total.waitlisted),
+            ("parties cancelled", total.cancelled),
         ] {
             assert!(count >= runs as u64 / 10, "too few {what}: {count}");
         }

@@ -15,6 +15,7 @@ mod hardening;
 mod health;
 mod helpers;
 mod openapi;
+mod rsvp;
 mod sessions;
 mod shutdown;
 mod storage;

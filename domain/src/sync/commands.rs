@@ -1,0 +1,125 @@
+//! The domain commands a client can push (`Op::Command`): typed here so that the app
+//! builds them, the server decides them and the simulation runs them from one
+//! definition. A command's effects come back to clients as records written by the
+//! server only ([`written_by_commands`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::protocol::{Op, Refusal};
+use crate::events::{PLACES_COLLECTION, RSVP_COLLECTION};
+
+/// Every command the server knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "name", content = "args", rename_all = "snake_case")]
+pub enum Command {
+    /// 参加申込: a party's RSVP to an event, confirmed or waitlisted by the server.
+    /// `rsvp_id` is a UUIDv7 the phone made, so it can show the RSVP before it is sent.
+    Rsvp {
+        rsvp_id: String,
+        event_id: String,
+        adults: u32,
+        children: u32,
+    },
+    /// Cancels one's own RSVP; waiting parties that now fit are confirmed.
+    CancelRsvp { rsvp_id: String },
+}
+
+/// The names of [`Command`]'s variants as they travel.
+pub const NAMES: [&str; 2] = ["rsvp", "cancel_rsvp"];
+
+impl Command {
+    /// Reads a pushed command: an unknown name is `unknown_command`, known but
+    /// malformed arguments are `validation`.
+    pub fn parse(name: &str, args: &Value) -> Result<Command, Refusal> {
+        if !NAMES.contains(&name) {
+            return Err(Refusal::UnknownCommand);
+        }
+        let tagged = serde_json::json!({ "name": name, "args": args });
+        let command: Command = serde_json::from_value(tagged).map_err(|_| Refusal::Validation)?;
+        let ids_ok = match &command {
+            Command::Rsvp {
+                rsvp_id, event_id, ..
+            } => valid_id(rsvp_id) && valid_id(event_id),
+            Command::CancelRsvp { rsvp_id } => valid_id(rsvp_id),
+        };
+        if ids_ok {
+            Ok(command)
+        } else {
+            Err(Refusal::Validation)
+        }
+    }
+
+    /// The mutation that carries this command.
+    pub fn op(&self) -> Op {
+        let Ok(Value::Object(mut tagged)) = serde_json::to_value(self) else {
+            unreachable!("a command serialises to an object");
+        };
+        Op::Command {
+            name: tagged
+                .remove("name")
+                .and_then(|n| n.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            args: tagged.remove("args").unwrap_or(Value::Null),
+        }
+    }
+}
+
+/// A record id as clients make them: 1–64 characters of letters, digits and dashes.
+pub fn valid_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Collections only commands write: a client's put or delete there is refused.
+pub fn written_by_commands(collection: &str) -> bool {
+    collection == RSVP_COLLECTION || collection == PLACES_COLLECTION
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_command_goes_out_and_comes_back_as_itself() {
+        let command = Command::Rsvp {
+            rsvp_id: "0193-a".into(),
+            event_id: "0193-e".into(),
+            adults: 2,
+            children: 1,
+        };
+        let Op::Command { name, args } = command.op() else {
+            panic!("not a command");
+        };
+        assert_eq!(name, "rsvp");
+        assert_eq!(
+            args,
+            json!({"rsvp_id": "0193-a", "event_id": "0193-e", "adults": 2, "children": 1})
+        );
+        assert_eq!(Command::parse(&name, &args), Ok(command));
+    }
+
+    #[test]
+    fn unknown_and_malformed_commands_are_told_apart() {
+        assert_eq!(
+            Command::parse("reserve", &json!({})),
+            Err(Refusal::UnknownCommand)
+        );
+        assert_eq!(
+            Command::parse("cancel_rsvp", &json!({"rsvp_id": 3})),
+            Err(Refusal::Validation)
+        );
+        assert_eq!(
+            Command::parse("cancel_rsvp", &json!({"rsvp_id": "no spaces"})),
+            Err(Refusal::Validation)
+        );
+        assert_eq!(
+            Command::parse(
+                "rsvp",
+                &json!({"rsvp_id": "a", "event_id": "e", "adults": -1, "children": 0})
+            ),
+            Err(Refusal::Validation)
+        );
+    }
+}
