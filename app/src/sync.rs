@@ -196,6 +196,20 @@ impl Sync {
         });
     }
 
+    /// Signs out safely: stops syncing and closes this phone's store first, so that
+    /// deleting the phone's data is not held back by an open connection or a sync still
+    /// writing. The store is opened again when signing out fails.
+    pub async fn sign_out(self) -> Result<(), ApiError> {
+        self.close();
+        let result = self.account.sign_out().await;
+        if result.is_err()
+            && let Some(me) = untrack(|| self.account.me())
+        {
+            self.open(me.id, true);
+        }
+        result
+    }
+
     fn close(self) {
         if let Some(opened) = ENGINE.with(|e| e.borrow_mut().take()) {
             opened.engine.store.close();

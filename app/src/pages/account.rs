@@ -79,7 +79,6 @@ fn Profile() -> impl IntoView {
 #[component]
 fn SignOut() -> impl IntoView {
     let i18n = use_i18n();
-    let account = Account::get();
     let router = Router::get();
     let sync = Sync::get();
     let pending = RwSignal::new(false);
@@ -101,7 +100,7 @@ fn SignOut() -> impl IntoView {
         error.set(None);
         pending.set(true);
         leptos::task::spawn_local(async move {
-            let result = account.sign_out().await;
+            let result = sync.sign_out().await;
             pending.set(false);
             match result {
                 Ok(()) => {
@@ -352,9 +351,11 @@ fn Device(
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let account = Account::get();
+    let sync = Sync::get();
     let router = Router::get();
     let pending = RwSignal::new(false);
+    // As on the sign-out form: changes not yet sent are deleted with the phone's data.
+    let warned = RwSignal::new(false);
     let lang = settings::lang(i18n.get_locale_untracked());
     let label_id = format!("device-{}", session.id);
     let current = session.current;
@@ -363,12 +364,20 @@ fn Device(
         if pending.get_untracked() {
             return;
         }
+        let unsent = sync.pending.get_untracked();
+        if current && unsent > 0 && !warned.get_untracked() {
+            warned.set(true);
+            error.set(Some(
+                t_string!(i18n, sign_out_unsent, count = unsent).to_string(),
+            ));
+            return;
+        }
         pending.set(true);
         error.set(None);
         let id = id.clone();
         leptos::task::spawn_local(async move {
             if current {
-                match account.sign_out().await {
+                match sync.sign_out().await {
                     Ok(()) => {
                         router.go(Page::Home);
                         router.announce(t_string!(i18n, sign_out_done).to_owned());
