@@ -174,16 +174,7 @@ impl Id {
 /// The text form the server uses: lower case, with dashes.
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hex = format!("{:032x}", self.0);
-        write!(
-            f,
-            "{}-{}-{}-{}-{}",
-            &hex[..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..]
-        )
+        f.write_str(&domain::sync::view::uuid_text(self.0))
     }
 }
 

@@ -69,7 +69,12 @@ pub fn new_record_id(unix_ms: u64, random: [u8; 10]) -> String {
     bytes[6..].copy_from_slice(&random);
     bytes[6] = 0x70 | (bytes[6] & 0x0f);
     bytes[8] = 0x80 | (bytes[8] & 0x3f);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    uuid_text(u128::from_be_bytes(bytes))
+}
+
+/// A UUID in the text form the server and the URLs use: lower-case hex, 8-4-4-4-12.
+pub fn uuid_text(uuid: u128) -> String {
+    let hex = format!("{uuid:032x}");
     format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],
