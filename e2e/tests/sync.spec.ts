@@ -1,6 +1,7 @@
 // Offline sync in real Chromium: a note written with no signal is kept on the phone,
 // survives a reload, and reaches the family once the signal is back; a server that dies
-// in the middle of a push loses nothing; two tabs never push the same change twice.
+// in the middle of a push loses nothing; two tabs never push the same change twice; two
+// guardians correcting one note offline see a conflict, never a silent loss.
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,6 +58,54 @@ test('a_note_written_offline_survives_a_reload_and_reaches_the_family', async ({
   await openHandbook(taro);
   await expect(note(taro, text)).toContainText('練馬 花子');
   await expect(note(taro, text).getByTestId('sync-badge')).toHaveText('送信済み');
+  await taroContext.close();
+});
+
+test('two_guardians_correcting_the_same_note_offline_keep_both_words', async ({ page, context, browser }) => {
+  await signIn(page, 'hanako');
+  await openHandbook(page);
+  const first = unique('ミルクを120ml飲みました。');
+  await writeNote(page, first);
+  await expect(note(page, first).getByTestId('sync-badge')).toHaveText('送信済み');
+
+  const taroContext = await browser.newContext();
+  const taro = await taroContext.newPage();
+  await signIn(taro, 'taro');
+  await openHandbook(taro);
+  await expect(note(taro, first)).toBeVisible();
+
+  // Both correct the same note with no signal.
+  await context.setOffline(true);
+  await taroContext.setOffline(true);
+  const hers = unique('ミルクを140ml飲みました。');
+  const his = unique('ミルクを100ml飲みました。');
+  for (const [who, words] of [[page, hers], [taro, his]] as const) {
+    await note(who, first).getByRole('button', { name: '直す' }).click();
+    await who.getByLabel('記録を直す').fill(words);
+    await who.getByRole('button', { name: '直した内容を保存' }).click();
+    await expect(note(who, words).getByTestId('sync-badge')).toHaveText('送信待ち');
+  }
+
+  // Hanako's correction reaches the server first and stays.
+  await context.setOffline(false);
+  await expect(note(page, hers).getByTestId('sync-badge')).toHaveText('送信済み');
+  await taroContext.setOffline(false);
+  const notices = taro.getByRole('region', { name: /送れなかった変更 1件/ });
+  await expect(notices).toContainText('同じ記録を家族の別の人が先に変えていました');
+  await expect(notices.locator('blockquote')).toHaveText(his);
+  await expect(note(taro, hers).getByTestId('sync-badge')).toHaveText('送信済み');
+  await expect(note(taro, his)).toHaveCount(0);
+  await notices.getByRole('button', { name: '確認しました' }).click();
+  await expect(notices).toHaveCount(0);
+
+  // Deleting asks first; then the note leaves both phones.
+  await note(page, hers).getByRole('button', { name: '消す' }).click();
+  await expect(note(page, hers).getByRole('alert')).toContainText('この記録を消しますか');
+  await note(page, hers).getByRole('button', { name: '消す' }).click();
+  await expect(note(page, hers)).toHaveCount(0);
+  await expect(syncStatus(page)).toHaveText(/送信済み・最新の状態です/);
+  await taro.getByRole('button', { name: '今すぐ同期' }).click();
+  await expect(note(taro, hers)).toHaveCount(0);
   await taroContext.close();
 });
 

@@ -113,7 +113,7 @@ fn Notes(family_id: String, child_name: String, guardian: bool) -> impl IntoView
                     <For
                         each=move || notes.get()
                         key=|item| (item.record.id.clone(), item.record.version, item.pending)
-                        children=move |item| view! { <NoteItem item /> }
+                        children=move |item| view! { <NoteItem item guardian /> }
                     />
                 </ul>
             </Show>
@@ -121,30 +121,169 @@ fn Notes(family_id: String, child_name: String, guardian: bool) -> impl IntoView
     }
 }
 
+/// What a note in the list is showing: itself, its edit form, or the question before
+/// deleting it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NoteMode {
+    Show,
+    Edit,
+    ConfirmDelete,
+}
+
+/// One note; a guardian can correct it (直す) or delete it (消す, after a question).
+/// Both are saved on this phone first and synced like a new note.
 #[component]
-fn NoteItem(item: Item) -> impl IntoView {
+fn NoteItem(item: Item, guardian: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let sync = Sync::get();
     let Ok(note) = serde_json::from_value::<Note>(item.record.body) else {
         return ().into_any();
     };
+    let id = item.record.id;
+    let scope = item.record.scope;
+    let mode = RwSignal::new(NoteMode::Show);
+    let draft = RwSignal::new(note.text.clone());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
     let day = note.written_on.clone();
+    let author = note.author.clone();
     let byline = move || {
         let lang = settings::lang(i18n.get_locale());
         t_string!(
             i18n,
             notes_by,
             day = browser::format_day(&day, lang),
-            author = note.author.clone()
+            author = author.clone()
         )
         .to_string()
     };
+    let field_id = format!("edit-{id}");
+    let text_id = format!("text-{id}");
+    let save = {
+        let (id, scope, note) = (id.clone(), scope.clone(), note.clone());
+        move |event: leptos::ev::SubmitEvent| {
+            if begin_submit(&event, pending) {
+                return;
+            }
+            let changed = match Note::new(&draft.get_untracked(), &note.written_on, &note.author) {
+                Ok(changed) => changed,
+                Err(code) => {
+                    let lang = settings::lang(i18n.get_locale_untracked());
+                    error.set(Some(code.message(lang).to_owned()));
+                    return;
+                }
+            };
+            let Ok(body) = serde_json::to_value(&changed) else {
+                return;
+            };
+            error.set(None);
+            pending.set(true);
+            let (id, scope) = (id.clone(), scope.clone());
+            leptos::task::spawn_local(async move {
+                match sync.put(Some(id), NOTE_COLLECTION, scope, body).await {
+                    Ok(_) => mode.set(NoteMode::Show),
+                    Err(e) => error.set(Some(
+                        t_string!(i18n, notes_save_failed, reason = e.0).to_string(),
+                    )),
+                }
+                pending.set(false);
+            });
+        }
+    };
+    let delete = {
+        let id = id.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            if begin_submit(&event, pending) {
+                return;
+            }
+            pending.set(true);
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                if let Err(e) = sync.delete(&id).await {
+                    error.set(Some(
+                        t_string!(i18n, notes_save_failed, reason = e.0).to_string(),
+                    ));
+                }
+                pending.set(false);
+            });
+        }
+    };
+    let text = note.text.clone();
+    let described = text_id.clone();
     view! {
         <li class="note-item">
             <p class="note-meta">
                 <span>{byline}</span>
                 <SyncBadge pending=item.pending />
             </p>
-            <p class="note-text">{note.text}</p>
+            <p class="note-text" id=text_id>{note.text}</p>
+            {move || match (guardian, mode.get()) {
+                (false, _) => ().into_any(),
+                (true, NoteMode::Show) => view! {
+                    <div class="note-actions">
+                        <button
+                            type="button"
+                            class="button secondary"
+                            aria-describedby=described.clone()
+                            on:click={
+                                let text = text.clone();
+                                move |_| {
+                                    draft.set(text.clone());
+                                    error.set(None);
+                                    mode.set(NoteMode::Edit);
+                                }
+                            }
+                        >
+                            {t!(i18n, notes_edit)}
+                        </button>
+                        <button
+                            type="button"
+                            class="button secondary"
+                            aria-describedby=described.clone()
+                            on:click=move |_| mode.set(NoteMode::ConfirmDelete)
+                        >
+                            {t!(i18n, notes_delete)}
+                        </button>
+                    </div>
+                }
+                .into_any(),
+                (true, NoteMode::Edit) => view! {
+                    <form class="note-form" on:submit=save.clone() novalidate>
+                        <div class="field">
+                            <label for=field_id.clone()>{t!(i18n, notes_edit_label)}</label>
+                            <textarea
+                                id=field_id.clone()
+                                rows="4"
+                                maxlength=NOTE_MAX_CHARS.to_string()
+                                aria-invalid=move || error.get().is_some().then_some("true")
+                                prop:value=move || draft.get()
+                                on:input=move |e| draft.set(event_target_value(&e))
+                            ></textarea>
+                        </div>
+                        <FormError error />
+                        <div class="note-actions">
+                            <Submit pending>{t!(i18n, notes_update)}</Submit>
+                            <button type="button" class="button secondary" on:click=move |_| mode.set(NoteMode::Show)>
+                                {t!(i18n, notes_cancel)}
+                            </button>
+                        </div>
+                    </form>
+                }
+                .into_any(),
+                (true, NoteMode::ConfirmDelete) => view! {
+                    <form class="note-form" on:submit=delete.clone()>
+                        <p role="alert">{t!(i18n, notes_delete_confirm)}</p>
+                        <FormError error />
+                        <div class="note-actions">
+                            <Submit pending>{t!(i18n, notes_delete_yes)}</Submit>
+                            <button type="button" class="button secondary" on:click=move |_| mode.set(NoteMode::Show)>
+                                {t!(i18n, notes_cancel)}
+                            </button>
+                        </div>
+                    </form>
+                }
+                .into_any(),
+            }}
         </li>
     }
     .into_any()
