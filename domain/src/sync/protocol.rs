@@ -58,8 +58,9 @@ pub enum Op {
     },
     /// Delete a record (it becomes a tombstone).
     Delete { id: String, base_version: u64 },
-    /// A domain command the server decides by its rules (RSVP, application, check-in):
-    /// never last-writer-wins. Its effects come back as records in a pull.
+    /// A domain command the server decides by its rules, never last-writer-wins:
+    /// `rsvp {rsvp_id, event_id, adults, children}` or `cancel_rsvp {rsvp_id}` so far
+    /// (`commands::Command`). Its effects come back as records in a pull.
     Command { name: String, args: Value },
 }
 
