@@ -155,3 +155,341 @@ async fn two_writers_at_once_get_different_ids_and_a_pull_keeps_the_counter() {
     store.close();
     other.close();
 }
+
+/// Waits for an IndexedDB request and returns its result.
+async fn settled(request: &web_sys::IdbRequest) -> wasm_bindgen::JsValue {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    JsFuture::from(promise).await.unwrap();
+    request.result().unwrap()
+}
+
+/// How many values the object store `name` of the database `db` holds, read directly.
+async fn raw_count(db: &str, name: &str) -> u32 {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let open = factory.open(db).unwrap();
+    let db: web_sys::IdbDatabase = settled(&open).await.into();
+    let count = db
+        .transaction_with_str(name)
+        .unwrap()
+        .object_store(name)
+        .unwrap()
+        .count()
+        .unwrap();
+    let n = settled(&count).await.as_f64().unwrap() as u32;
+    db.close();
+    n
+}
+
+fn event(id: &str, scope: &Scope, version: u64, v: i64) -> Record {
+    Record {
+        id: id.into(),
+        collection: "event".into(),
+        scope: scope.clone(),
+        version,
+        deleted: false,
+        body: json!({"v": v}),
+    }
+}
+
+/// A pulled page of `n` records `<prefix>0…` with versions from `first`.
+fn page(prefix: &str, scope: &Scope, first: u64, n: usize) -> Vec<Record> {
+    (0..n)
+        .map(|i| event(&format!("{prefix}{i}"), scope, first + i as u64, 1))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_later_change_to_a_record_of_a_chunk_wins_and_survives_reopening() {
+    let name = "sync-test-chunk-later";
+    let store = fresh(name).await;
+    let scope = Scope::of("family", "f1");
+    let n = app::sync_store::CHUNK_MIN + 8;
+    store
+        .commit(Batch {
+            put: page("r", &scope, 1, n),
+            cursor: Some(n as u64),
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(raw_count(name, "chunks").await, 1, "the page is one chunk");
+    assert_eq!(raw_count(name, "records").await, 0);
+    assert_eq!(store.records_in(&scope).await.unwrap().len(), n);
+    assert_eq!(
+        store.record("r5").await.unwrap(),
+        Some(event("r5", &scope, 6, 1))
+    );
+
+    // A later pull of one change (stored as a single record) and one deletion.
+    let changed = event("r5", &scope, 100, 2);
+    store
+        .commit(Batch {
+            put: vec![changed.clone()],
+            delete: vec!["r7".into()],
+            cursor: Some(101),
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(raw_count(name, "records").await, 1);
+    let store = check(store, &scope, &changed, n).await;
+    store.close();
+    let store = IdbStore::open(name, || "unused".into()).await.unwrap();
+    let store = check(store, &scope, &changed, n).await;
+    assert_eq!(store.meta().await.unwrap().cursor, 101);
+
+    // A newer big page (a chunk again) wins over the single record, and a deletion of
+    // every record of the first chunk leaves no chunk behind.
+    let newer = page("r", &scope, 200, n);
+    store
+        .commit(Batch {
+            put: newer.clone(),
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.record("r5").await.unwrap(), Some(newer[5].clone()));
+    assert_eq!(
+        store.record("r7").await.unwrap(),
+        Some(newer[7].clone()),
+        "made again"
+    );
+    assert_eq!(
+        store.records_in(&scope).await.unwrap(),
+        newer_sorted(&newer)
+    );
+    store
+        .commit(Batch {
+            delete: newer.iter().map(|r| r.id.clone()).collect(),
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.records_in(&scope).await.unwrap(), vec![]);
+    assert_eq!(store.record("r5").await.unwrap(), None);
+    assert_eq!(raw_count(name, "chunks").await, 0);
+    assert_eq!(raw_count(name, "records").await, 0);
+    store.close();
+}
+
+/// After the later change to r5 and the deletion of r7.
+async fn check(store: IdbStore, scope: &Scope, changed: &Record, n: usize) -> IdbStore {
+    assert_eq!(store.record("r5").await.unwrap().as_ref(), Some(changed));
+    assert_eq!(store.record("r7").await.unwrap(), None, "the deletion wins");
+    let all = store.records_in(scope).await.unwrap();
+    assert_eq!(all.len(), n - 1);
+    assert!(all.iter().all(|r| r.id != "r7"));
+    assert_eq!(all.iter().find(|r| r.id == "r5"), Some(changed));
+    assert!(all.windows(2).all(|w| w[0].id < w[1].id), "in id order");
+    store
+}
+
+fn newer_sorted(records: &[Record]) -> Vec<Record> {
+    let mut sorted = records.to_vec();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    sorted
+}
+
+#[wasm_bindgen_test]
+async fn dropping_a_scope_removes_its_chunks_and_keeps_the_others() {
+    let name = "sync-test-chunk-drop";
+    let store = fresh(name).await;
+    let (lost, kept) = (Scope::of("family", "lost"), Scope::of("family", "kept"));
+    let n = app::sync_store::CHUNK_MIN;
+    let mut put = page("a", &lost, 1, n);
+    put.extend(page("b", &kept, 1000, n));
+    put.push(event("a-single", &lost, 5000, 1));
+    store
+        .commit(Batch {
+            put,
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    store
+        .commit(Batch {
+            put: page("a2-", &lost, 2000, n),
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(raw_count(name, "chunks").await, 3);
+    assert_eq!(store.records_in(&lost).await.unwrap().len(), 2 * n + 1);
+
+    store
+        .commit(Batch {
+            drop_scopes: vec![lost.clone()],
+            cursor: Some(6000),
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.records_in(&lost).await.unwrap(), vec![]);
+    assert_eq!(store.record("a3").await.unwrap(), None);
+    assert_eq!(store.record("a-single").await.unwrap(), None);
+    assert_eq!(
+        raw_count(name, "chunks").await,
+        1,
+        "only the kept scope's chunk"
+    );
+    assert_eq!(raw_count(name, "records").await, 0);
+    assert_eq!(store.records_in(&kept).await.unwrap().len(), n);
+    assert_eq!(
+        store.record("b3").await.unwrap().map(|r| r.version),
+        Some(1003)
+    );
+    store.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_chunk_and_its_cursor_are_saved_together_or_not_at_all() {
+    let name = "sync-test-chunk-atomic";
+    let store = fresh(name).await;
+    let engine = Engine::new(store, Offline);
+    let first = engine
+        .put("mine", "note", Scope::public(), json!({"v": 1}))
+        .await
+        .unwrap();
+    // A duplicate outbox entry makes the whole batch fail: no chunk, no cursor.
+    let failed = engine
+        .store
+        .commit(Batch {
+            put: page("p", &Scope::public(), 1, app::sync_store::CHUNK_MIN),
+            enqueue: vec![first],
+            cursor: Some(99),
+            ..Batch::default()
+        })
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(raw_count(name, "chunks").await, 0);
+    assert_eq!(engine.store.meta().await.unwrap().cursor, 0);
+    assert_eq!(
+        engine.store.records_in(&Scope::public()).await.unwrap(),
+        vec![]
+    );
+    engine.store.close();
+}
+
+/// The previous version's layout (schema 1), made by hand as that version made it.
+async fn make_version_1(
+    name: &str,
+    meta: serde_json::Value,
+    outbox: &[serde_json::Value],
+    records: &[Record],
+) {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let deleting = factory.delete_database(name).unwrap();
+    settled(&deleting).await;
+    let open = factory.open_with_u32(name, 1).unwrap();
+    let upgrade = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+        move |event: web_sys::Event| {
+            use wasm_bindgen::JsCast;
+            let request: web_sys::IdbOpenDbRequest = event.target().unwrap().unchecked_into();
+            let db: web_sys::IdbDatabase = request.result().unwrap().unchecked_into();
+            let keyed = web_sys::IdbObjectStoreParameters::new();
+            keyed.set_key_path(&"id".into());
+            let records = db
+                .create_object_store_with_optional_parameters("records", &keyed)
+                .unwrap();
+            records.create_index_with_str("scope", "scope").unwrap();
+            db.create_object_store_with_optional_parameters("outbox", &keyed)
+                .unwrap();
+            let counted = web_sys::IdbObjectStoreParameters::new();
+            counted.set_auto_increment(true);
+            db.create_object_store_with_optional_parameters("notices", &counted)
+                .unwrap();
+            db.create_object_store("meta").unwrap();
+        },
+    );
+    use wasm_bindgen::JsCast;
+    open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+    let db: web_sys::IdbDatabase = settled(&open).await.unchecked_into();
+    let names: js_sys::Array = ["records", "outbox", "meta"]
+        .iter()
+        .map(|s| wasm_bindgen::JsValue::from_str(s))
+        .collect();
+    let tx = db
+        .transaction_with_str_sequence_and_mode(&names, web_sys::IdbTransactionMode::Readwrite)
+        .unwrap();
+    let last = tx
+        .object_store("meta")
+        .unwrap()
+        .put_with_key(&parse(&meta), &"meta".into())
+        .unwrap();
+    for entry in outbox {
+        tx.object_store("outbox")
+            .unwrap()
+            .add(&parse(entry))
+            .unwrap();
+    }
+    for record in records {
+        tx.object_store("records")
+            .unwrap()
+            .put(&parse(record))
+            .unwrap();
+    }
+    settled(&last).await;
+    let done = js_sys::Promise::new(&mut |resolve, _| tx.set_oncomplete(Some(&resolve)));
+    JsFuture::from(done).await.unwrap();
+    db.close();
+}
+
+/// A JS object made from a value's JSON, as the store saves values.
+fn parse<T: serde::Serialize>(value: &T) -> wasm_bindgen::JsValue {
+    js_sys::JSON::parse(&serde_json::to_string(value).unwrap()).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_upgrade_from_version_1_keeps_the_outbox_the_records_and_the_cursor() {
+    let name = "sync-test-upgrade";
+    let scope = Scope::of("family", "f1");
+    let old = event("old", &scope, 3, 1);
+    let queued = json!({"id": 1, "op": {"op": "put", "id": "mine", "collection": "note",
+        "scope": "family:f1", "base_version": 0, "body": {"text": "書いたこと"}}});
+    make_version_1(
+        name,
+        json!({"client_id": "phone-old", "next_mutation_id": 2, "cursor": 3,
+            "scopes": ["family:f1"]}),
+        std::slice::from_ref(&queued),
+        std::slice::from_ref(&old),
+    )
+    .await;
+
+    let store = IdbStore::open(name, || "a new id".into()).await.unwrap();
+    let meta = store.meta().await.unwrap();
+    assert_eq!(meta.client_id, "phone-old");
+    assert_eq!((meta.next_mutation_id, meta.cursor), (2, 3));
+    let outbox = store.outbox().await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(serde_json::to_value(&outbox[0]).unwrap(), queued);
+    assert_eq!(store.record("old").await.unwrap(), Some(old.clone()));
+
+    // The new layout works on top: a chunk with a newer copy of the old record wins.
+    let mut put = page("new", &scope, 10, app::sync_store::CHUNK_MIN);
+    put.push(event("old", &scope, 50, 2));
+    store
+        .commit(Batch {
+            put,
+            cursor: Some(50),
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.record("old").await.unwrap().map(|r| r.version),
+        Some(50)
+    );
+    assert_eq!(
+        store.records_in(&scope).await.unwrap().len(),
+        app::sync_store::CHUNK_MIN + 1
+    );
+    assert_eq!(
+        store.outbox().await.unwrap().len(),
+        1,
+        "the outbox is untouched"
+    );
+    store.close();
+}

@@ -4,7 +4,7 @@
 // `tsunagaru-sync-start` and measures `tsunagaru-sync` at the end of each completed run,
 // and `[data-testid="sync-status"]` gets `data-state="synced"`. Reports that duration
 // (budget 1 s), the pull requests and their encoded body bytes, and checks in IndexedDB
-// that every record is stored.
+// that every record is stored (as a single value or in a chunk).
 //
 // When the app has no sync yet (no status element and no pull request), prints
 // "not measured: the app does not sync yet" and exits 0. Exits 1 when the budget is
@@ -104,13 +104,23 @@ async function measure() {
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
       });
+      // Pulled records are single values in `records` or, many at a time, in `chunks`
+      // (`{scope, ids, text}`, schema 2): count each id once.
+      const ids = new Set();
+      const all = (store, read) => new Promise((resolve, reject) => {
+        const req = read(db.transaction(store).objectStore(store));
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
       if (db.objectStoreNames.contains('records')) {
-        count += await new Promise((resolve, reject) => {
-          const req = db.transaction('records').objectStore('records').count();
-          req.onsuccess = () => resolve(req.result);
-          req.onerror = () => reject(req.error);
-        });
+        for (const key of await all('records', (s) => s.getAllKeys())) ids.add(key);
       }
+      if (db.objectStoreNames.contains('chunks')) {
+        for (const chunk of await all('chunks', (s) => s.getAll())) {
+          for (const id of chunk.ids) ids.add(id);
+        }
+      }
+      count += ids.size;
       db.close();
     }
     return { names, count };
