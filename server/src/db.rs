@@ -14,6 +14,9 @@ use sqlx::{
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Connections that read a SQLite database (besides the one that writes).
+const SQLITE_READERS: u32 = 4;
+
 /// Which engine a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -45,6 +48,11 @@ impl Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Where [`Db::begin_write`] begins. On SQLite a pool of one connection: writers
+    /// queue for it in order, instead of polling SQLite's lock with the busy handler's
+    /// growing sleeps (which made a few writers wait seconds under load). On PostgreSQL
+    /// the same pool as `pool`.
+    writer: AnyPool,
 }
 
 impl Db {
@@ -57,34 +65,58 @@ impl Db {
             Backend::Sqlite => prepare_sqlite_file(url)?,
             Backend::Postgres => url.to_owned(),
         };
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                // SQLite has one writer; a few readers are all WAL mode needs.
-                Backend::Sqlite => 4,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(3))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
+        let options = |connections: u32, acquire: Duration| {
+            AnyPoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(acquire)
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        if backend == Backend::Sqlite {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
                 })
-            })
-            .connect(&url)
-            .await
-            .with_context(|| format!("could not open the {backend:?} database"))?;
+        };
+        let pool = options(
+            match backend {
+                // In WAL mode readers run in parallel with each other and the writer.
+                Backend::Sqlite => SQLITE_READERS,
+                Backend::Postgres => 16,
+            },
+            Duration::from_secs(3),
+        )
+        .connect(&url)
+        .await
+        .with_context(|| format!("could not open the {backend:?} database"))?;
         backend
             .migrator()
             .run(&pool)
             .await
             .context("could not apply the database migrations")?;
-        Ok(Db { pool, backend })
+        let writer = match backend {
+            // As long as the busy timeout: the time a writer waited before.
+            Backend::Sqlite => options(1, Duration::from_secs(5))
+                .connect(&url)
+                .await
+                .with_context(|| format!("could not open the {backend:?} database"))?,
+            Backend::Postgres => pool.clone(),
+        };
+        Ok(Db {
+            pool,
+            backend,
+            writer,
+        })
+    }
+
+    /// Closes both pools.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.pool.close().await;
     }
 
     /// True when the database answers a trivial query within a second.
@@ -123,8 +155,8 @@ impl Db {
     /// (busy timeout) instead of failing when another writer committed in between.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
         }
     }
 }

@@ -120,14 +120,17 @@ pub fn hex(bytes: &[u8]) -> String {
 /// its use (at most once a minute, to spare the database a write per request).
 pub async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentUser>, AppError> {
     let hash = token_hash(token);
-    let Some(row) = sqlx::query(
-        "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.display_name \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+    // The session, its user and the user's roles in one round trip: a row per role (one
+    // row with no role for a user without any).
+    let rows = sqlx::query(
+        "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.display_name, r.role \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN user_roles r ON r.user_id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(&hash)
-    .fetch_optional(&state.db.pool)
-    .await?
-    else {
+    .fetch_all(&state.db.pool)
+    .await?;
+    let Some(row) = rows.first() else {
         return Ok(None);
     };
     let last_seen: String = row.try_get("last_seen_at")?;
@@ -152,7 +155,15 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentUser>
             .await?;
     }
     let user_id: String = row.try_get("user_id")?;
-    let roles = crate::accounts::roles_of(&state.db, &user_id).await?;
+    let mut roles = Vec::new();
+    for row in &rows {
+        if let Some(role) = row.try_get::<Option<String>, _>("role")?
+            && let Some(role) = Role::parse(&role)
+        {
+            roles.push(role);
+        }
+    }
+    roles.sort();
     Ok(Some(CurrentUser {
         id: user_id,
         display_name: row.try_get("display_name")?,

@@ -3,7 +3,7 @@
 //! transaction that first takes the commit counter's row, so writers are serialised and
 //! a pull's cursor never skips a row committed out of order.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::{
     Json,
@@ -16,19 +16,21 @@ use domain::{
         collections,
         commands::{self, Command},
         protocol::{
-            Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest, PushResponse, Record,
+            Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest, PushResponse,
             Refusal, Scope,
         },
         rules::{self, Current},
     },
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sqlx::{Any, Row, Transaction};
 
 use crate::{
     AppState,
     db::{self, Db},
     error::{AppError, JsonBody},
+    events,
     sessions::CurrentUser,
 };
 
@@ -48,30 +50,38 @@ pub struct Reach {
 
 /// Works out a user's scopes from their account, families and associations.
 pub async fn reach(db: &Db, user: &CurrentUser) -> Result<Reach, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT 'f' AS kind, family_id AS id, role FROM family_members WHERE user_id = $1 \
+         UNION ALL SELECT 'a', association_id, role FROM association_members WHERE user_id = $1",
+    )
+    .bind(&user.id)
+    .fetch_all(&db.pool)
+    .await?;
+    reach_from(user, &rows)
+}
+
+/// A user's scopes from rows of `(kind, id, role)`: kind `f` a family membership, `a` an
+/// association membership; rows of any other kind are skipped.
+fn reach_from(user: &CurrentUser, rows: &[sqlx::any::AnyRow]) -> Result<Reach, sqlx::Error> {
     let mut reach = Reach::default();
     reach.read.insert(Scope::public());
     let own = Scope::of("user", &user.id);
     reach.read.insert(own.clone());
     reach.write.insert(own);
-    for row in sqlx::query("SELECT family_id, role FROM family_members WHERE user_id = $1")
-        .bind(&user.id)
-        .fetch_all(&db.pool)
-        .await?
-    {
-        let scope = Scope::of("family", &row.try_get::<String, _>("family_id")?);
-        if row.try_get::<String, _>("role")? == "guardian" {
-            reach.write.insert(scope.clone());
-        }
-        reach.read.insert(scope);
-    }
-    for row in
-        sqlx::query("SELECT association_id, role FROM association_members WHERE user_id = $1")
-            .bind(&user.id)
-            .fetch_all(&db.pool)
-            .await?
-    {
-        let scope = Scope::of("association", &row.try_get::<String, _>("association_id")?);
-        if row.try_get::<String, _>("role")? == "editor" {
+    for row in rows {
+        let kind: String = row.try_get("kind")?;
+        let (scope, writer) = match kind.as_str() {
+            "f" => (
+                Scope::of("family", &row.try_get::<String, _>("id")?),
+                "guardian",
+            ),
+            "a" => (
+                Scope::of("association", &row.try_get::<String, _>("id")?),
+                "editor",
+            ),
+            _ => continue,
+        };
+        if row.try_get::<String, _>("role")? == writer {
             reach.write.insert(scope.clone());
         }
         reach.read.insert(scope);
@@ -121,28 +131,49 @@ pub async fn push(
         Ok(plan) => plan,
         Err(last_mutation_id) => return Ok(Json(PushResponse::Gap { last_mutation_id })),
     };
+    // The records this push touches, read at once; `apply` keeps them current as it
+    // decides, and the writes go out together at the end (one statement per 100 rows,
+    // not three per mutation).
+    let mut batch = Batch {
+        stored: stored_records(
+            &mut tx,
+            request.mutations[already..]
+                .iter()
+                .filter_map(|m| m.op.record_id()),
+        )
+        .await?,
+        ..Batch::default()
+    };
     let mut results = Vec::with_capacity(request.mutations.len());
     for (index, mutation) in request.mutations.iter().enumerate() {
         let outcome = if index < already {
             stored_outcome(&mut tx, &request.client_id, mutation.id).await?
         } else {
-            let outcome = apply(
-                &mut tx,
-                &user,
-                &reach,
-                &request.client_id,
-                mutation,
-                &mut seq,
-            )
-            .await?;
-            sqlx::query(
-                "INSERT INTO sync_outcomes (client_id, mutation_id, outcome) VALUES ($1, $2, $3)",
-            )
-            .bind(&request.client_id)
-            .bind(mutation.id as i64)
-            .bind(serde_json::to_string(&outcome).map_err(anyhow::Error::from)?)
-            .execute(&mut *tx)
-            .await?;
+            let outcome = match &mutation.op {
+                Op::Command { name, args } => {
+                    // A command reads and writes the tables itself: what this push decided
+                    // so far goes out first, and the records it wrote are read again for
+                    // the mutations after it.
+                    batch.flush(&mut tx, &request.client_id, &user.id).await?;
+                    let outcome = match Command::parse(name, args) {
+                        Ok(command) => {
+                            let client = &request.client_id;
+                            events::decide(&mut tx, &user, &reach, client, command, &mut seq)
+                                .await?
+                        }
+                        Err(reason) => refused(reason),
+                    };
+                    let after = request.mutations[index + 1..].iter();
+                    batch.stored =
+                        stored_records(&mut tx, after.filter_map(|m| m.op.record_id())).await?;
+                    outcome
+                }
+                _ => apply(&mut batch, &reach, &request.client_id, mutation, &mut seq)?,
+            };
+            batch.outcomes.push((
+                mutation.id as i64,
+                serde_json::to_string(&outcome).map_err(anyhow::Error::from)?,
+            ));
             outcome
         };
         results.push(MutationResult {
@@ -150,6 +181,7 @@ pub async fn push(
             outcome,
         });
     }
+    batch.flush(&mut tx, &request.client_id, &user.id).await?;
     if let Some(last) = request.mutations.last().filter(|m| m.id > last) {
         sqlx::query("UPDATE sync_clients SET last_mutation_id = $1 WHERE client_id = $2")
             .bind(last.id as i64)
@@ -216,48 +248,180 @@ fn refused(reason: Refusal) -> Outcome {
     Outcome::Refused { reason }
 }
 
-async fn apply(
+/// A record as stored: its collection and what the rules need to know of it.
+#[derive(Debug, Clone)]
+struct Stored {
+    collection: String,
+    current: Current,
+}
+
+/// A record row to write.
+#[derive(Debug)]
+struct Write {
+    collection: String,
+    scope: Scope,
+    version: i64,
+    deleted: bool,
+    body: String,
+}
+
+/// A push's view of the records it touches and the rows it will write.
+#[derive(Debug, Default)]
+struct Batch {
+    /// The touched records as they stand, this push's decisions included.
+    stored: HashMap<String, Stored>,
+    /// The last write of each record (an earlier write of the same record in this push
+    /// is replaced, as it was when each write went out on its own).
+    writes: BTreeMap<String, Write>,
+    /// Losing bodies: (mutation id, record id, body).
+    conflicts: Vec<(i64, String, String)>,
+    /// Every decided mutation's outcome: (mutation id, outcome as JSON).
+    outcomes: Vec<(i64, String)>,
+}
+
+/// Rows per multi-row statement: 8 parameters each, far below both back-ends' limits.
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// Reads the stored records among `ids` (inside the push's transaction).
+async fn stored_records(
     tx: &mut Transaction<'static, Any>,
-    user: &CurrentUser,
+    ids: impl Iterator<Item = &str>,
+) -> Result<HashMap<String, Stored>, AppError> {
+    let ids: BTreeSet<&str> = ids.filter(|id| !id.is_empty() && id.len() <= 64).collect();
+    let ids: Vec<&str> = ids.into_iter().collect();
+    let mut stored = HashMap::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, collection, scope, version, deleted, written_by FROM sync_records \
+             WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            stored.insert(
+                row.try_get("id")?,
+                Stored {
+                    collection: row.try_get("collection")?,
+                    current: Current {
+                        version: row.try_get::<i64, _>("version")?.max(0) as u64,
+                        scope: Scope(row.try_get("scope")?),
+                        written_by: row.try_get("written_by")?,
+                        deleted: row.try_get::<i64, _>("deleted")? == 1,
+                    },
+                },
+            );
+        }
+    }
+    Ok(stored)
+}
+
+impl Batch {
+    /// Writes the records, the conflicts and the outcomes decided so far, and forgets
+    /// them (the view of the stored records stays).
+    async fn flush(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        client_id: &str,
+        user_id: &str,
+    ) -> Result<(), AppError> {
+        let now = db::now();
+        let writes: Vec<(&String, &Write)> = self.writes.iter().collect();
+        for chunk in writes.chunks(ROWS_PER_STATEMENT) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let p = i * 6;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, $1, $2)",
+                        p + 3,
+                        p + 4,
+                        p + 5,
+                        p + 6,
+                        p + 7,
+                        p + 8
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO sync_records (id, collection, scope, version, deleted, body, written_by, updated_at) \
+                 VALUES {} ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, \
+                 scope = excluded.scope, version = excluded.version, deleted = excluded.deleted, \
+                 body = excluded.body, written_by = excluded.written_by, updated_at = excluded.updated_at",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(client_id)
+                .bind(&now);
+            for (id, write) in chunk {
+                query = query
+                    .bind(id.as_str())
+                    .bind(&write.collection)
+                    .bind(&write.scope.0)
+                    .bind(write.version)
+                    .bind(i64::from(write.deleted))
+                    .bind(&write.body);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        for (mutation_id, record_id, body) in &self.conflicts {
+            sqlx::query(
+                "INSERT INTO sync_conflicts (client_id, mutation_id, user_id, record_id, body, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(client_id)
+            .bind(*mutation_id)
+            .bind(user_id)
+            .bind(record_id)
+            .bind(body)
+            .bind(&now)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for chunk in self.outcomes.chunks(ROWS_PER_STATEMENT) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| format!("($1, ${}, ${})", i * 2 + 2, i * 2 + 3))
+                .collect();
+            let sql = format!(
+                "INSERT INTO sync_outcomes (client_id, mutation_id, outcome) VALUES {}",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(client_id);
+            for (mutation_id, outcome) in chunk {
+                query = query.bind(*mutation_id).bind(outcome);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        self.writes.clear();
+        self.conflicts.clear();
+        self.outcomes.clear();
+        Ok(())
+    }
+}
+
+/// Decides one mutation against the batch's view of the records and notes its write.
+fn apply(
+    batch: &mut Batch,
     reach: &Reach,
     client_id: &str,
     mutation: &Mutation,
     seq: &mut i64,
 ) -> Result<Outcome, AppError> {
     let Some(id) = mutation.op.record_id() else {
-        let Op::Command { name, args } = &mutation.op else {
-            unreachable!("only a command writes no record directly");
-        };
-        return match Command::parse(name, args) {
-            Ok(command) => crate::events::decide(tx, user, reach, client_id, command, seq).await,
-            Err(reason) => Ok(refused(reason)),
-        };
+        unreachable!("push decides commands itself");
     };
     if id.is_empty() || id.len() > 64 {
         return Ok(refused(Refusal::Validation));
     }
-    let current_row = sqlx::query(
-        "SELECT collection, scope, version, deleted, written_by FROM sync_records WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let stored = batch.stored.get(id);
     // Only commands write RSVPs and places, never a put or a delete.
-    if let Some(row) = &current_row
-        && commands::written_by_commands(&row.try_get::<String, _>("collection")?)
-    {
+    if stored.is_some_and(|s| commands::written_by_commands(&s.collection)) {
         return Ok(refused(Refusal::Permission));
     }
-    let current = match &current_row {
-        Some(row) => Some(Current {
-            version: row.try_get::<i64, _>("version")?.max(0) as u64,
-            scope: Scope(row.try_get("scope")?),
-            written_by: row.try_get("written_by")?,
-            deleted: row.try_get::<i64, _>("deleted")? == 1,
-        }),
-        None => None,
-    };
-    let (collection, scope, body) = match (&mutation.op, &current_row, &current) {
+    let current = stored.map(|s| &s.current);
+    let (collection, scope, body) = match (&mutation.op, stored) {
         (
             Op::Put {
                 collection,
@@ -265,7 +429,6 @@ async fn apply(
                 body,
                 ..
             },
-            _,
             _,
         ) => {
             let text = serde_json::to_string(body).map_err(anyhow::Error::from)?;
@@ -281,9 +444,9 @@ async fn apply(
             }
             (collection.clone(), scope.clone(), text)
         }
-        (_, Some(row), Some(current)) => (
-            row.try_get::<String, _>("collection")?,
-            current.scope.clone(),
+        (_, Some(stored)) => (
+            stored.collection.clone(),
+            stored.current.scope.clone(),
             "null".to_owned(),
         ),
         // Deleting what the server never had: nothing to do.
@@ -292,25 +455,40 @@ async fn apply(
     if !reach.write.contains(&scope) {
         return Ok(refused(Refusal::Permission));
     }
-    if let Err(outcome) = rules::decide_write(&mutation.op, current.as_ref(), client_id) {
+    if let Err(outcome) = rules::decide_write(&mutation.op, current, client_id) {
         if let (Outcome::Conflict { .. }, Op::Put { body, .. }) = (&outcome, &mutation.op) {
-            sqlx::query(
-                "INSERT INTO sync_conflicts (client_id, mutation_id, user_id, record_id, body, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(client_id)
-            .bind(mutation.id as i64)
-            .bind(&user.id)
-            .bind(id)
-            .bind(serde_json::to_string(body).map_err(anyhow::Error::from)?)
-            .bind(db::now())
-            .execute(&mut **tx)
-            .await?;
+            batch.conflicts.push((
+                mutation.id as i64,
+                id.to_owned(),
+                serde_json::to_string(body).map_err(anyhow::Error::from)?,
+            ));
         }
         return Ok(outcome);
     }
     let deleted = matches!(mutation.op, Op::Delete { .. });
-    write_record(tx, id, &collection, &scope, &body, deleted, client_id, seq).await?;
+    *seq += 1;
+    batch.stored.insert(
+        id.to_owned(),
+        Stored {
+            collection: collection.clone(),
+            current: Current {
+                version: *seq as u64,
+                scope: scope.clone(),
+                written_by: client_id.to_owned(),
+                deleted,
+            },
+        },
+    );
+    batch.writes.insert(
+        id.to_owned(),
+        Write {
+            collection,
+            scope,
+            version: *seq,
+            deleted,
+            body,
+        },
+    );
     Ok(Outcome::Applied {
         version: *seq as u64,
     })
@@ -375,23 +553,40 @@ pub async fn pull(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<PullQuery>,
-) -> Result<Json<PullResponse>, AppError> {
+) -> Result<Json<PullPage>, AppError> {
     if !valid_client_id(&query.client_id) {
         return Err(AppError::Code(ErrorCode::BadRequest));
     }
-    let owner: Option<String> =
-        sqlx::query_scalar("SELECT user_id FROM sync_clients WHERE client_id = $1")
-            .bind(&query.client_id)
-            .fetch_optional(&state.db.pool)
-            .await?;
-    if owner.is_some_and(|owner| owner != user.id) {
-        return Err(AppError::Code(ErrorCode::Forbidden));
+    // One round trip for everything the page depends on: the counter (read before the
+    // records, below: every version up to it is committed, since writers hold its row),
+    // the client id's owner, and the user's memberships as they are now (never cached,
+    // so a removed member stops seeing the family's records at once). One statement
+    // reads one snapshot on both back-ends.
+    let rows = sqlx::query(
+        "SELECT 'n' AS kind, CAST(seq AS TEXT) AS id, '' AS role FROM sync_counter WHERE id = 1 \
+         UNION ALL SELECT 'o', user_id, '' FROM sync_clients WHERE client_id = $2 \
+         UNION ALL SELECT 'f', family_id, role FROM family_members WHERE user_id = $1 \
+         UNION ALL SELECT 'a', association_id, role FROM association_members WHERE user_id = $1",
+    )
+    .bind(&user.id)
+    .bind(&query.client_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut upto: Option<i64> = None;
+    for row in &rows {
+        match row.try_get::<String, _>("kind")?.as_str() {
+            "n" => {
+                let seq: String = row.try_get("id")?;
+                upto = Some(seq.parse().map_err(anyhow::Error::from)?);
+            }
+            "o" if row.try_get::<String, _>("id")? != user.id => {
+                return Err(AppError::Code(ErrorCode::Forbidden));
+            }
+            _ => {}
+        }
     }
-    let reach = reach(&state.db, &user).await?;
-    // Read the counter first: every version up to it is committed (writers hold its row).
-    let upto: i64 = sqlx::query_scalar("SELECT seq FROM sync_counter WHERE id = 1")
-        .fetch_one(&state.db.pool)
-        .await?;
+    let upto = upto.ok_or_else(|| anyhow::anyhow!("the sync counter row is missing"))?;
+    let reach = reach_from(&user, &rows)?;
     let cursor = query.cursor.min(i64::MAX as u64) as i64;
     let scopes: Vec<&Scope> = reach.read.iter().collect();
     let placeholders: Vec<String> = (0..scopes.len()).map(|i| format!("${}", i + 4)).collect();
@@ -411,23 +606,28 @@ pub async fn pull(
     let has_more = rows.len() as i64 > PULL_PAGE;
     rows.truncate(PULL_PAGE as usize);
     let mut records = Vec::new();
-    // A scope the client does not hold yet arrives whole, whatever the cursor.
+    // A scope the client does not hold yet arrives whole, whatever the cursor: its
+    // records up to the cursor here (each scope in turn), the newer ones in the page.
+    // Versions start at 1, so there are none up to a cursor of 0.
     let known: BTreeSet<&str> = query.scopes.split(',').filter(|s| !s.is_empty()).collect();
-    for scope in reach.read.iter().filter(|s| !known.contains(s.0.as_str())) {
-        let older = sqlx::query(
-            "SELECT id, collection, scope, version, deleted, body FROM sync_records \
-             WHERE scope = $1 AND version <= $2 AND deleted = 0 ORDER BY version",
-        )
-        .bind(&scope.0)
-        .bind(cursor.min(upto))
-        .fetch_all(&state.db.pool)
-        .await?;
-        for row in older {
-            records.push(record_from(&row)?);
+    let older_upto = cursor.min(upto);
+    if older_upto > 0 {
+        for scope in reach.read.iter().filter(|s| !known.contains(s.0.as_str())) {
+            let older = sqlx::query(
+                "SELECT id, collection, scope, version, deleted, body FROM sync_records \
+                 WHERE scope = $1 AND version <= $2 AND deleted = 0 ORDER BY version",
+            )
+            .bind(&scope.0)
+            .bind(older_upto)
+            .fetch_all(&state.db.pool)
+            .await?;
+            for row in older {
+                records.push(record_from(row)?);
+            }
         }
     }
     let mut next = cursor.max(0);
-    for row in &rows {
+    for row in rows {
         let record = record_from(row)?;
         next = record.version as i64;
         records.push(record);
@@ -435,7 +635,7 @@ pub async fn pull(
     if !has_more {
         next = upto.max(cursor);
     }
-    Ok(Json(PullResponse {
+    Ok(Json(PullPage {
         records,
         scopes: reach.read.into_iter().collect(),
         cursor: next.max(0) as u64,
@@ -443,14 +643,97 @@ pub async fn pull(
     }))
 }
 
-fn record_from(row: &sqlx::any::AnyRow) -> Result<Record, AppError> {
+/// [`PullResponse`] as the server writes it: each body is the stored JSON text, sent as
+/// is instead of parsed and written again. Bodies are stored by `serde_json::to_string`
+/// of a parsed value, so the bytes are the same as [`PullResponse`]'s (tested below).
+#[derive(Debug, Serialize)]
+pub struct PullPage {
+    records: Vec<StoredRecord>,
+    scopes: Vec<Scope>,
+    cursor: u64,
+    has_more: bool,
+}
+
+/// [`Record`] with its body as stored.
+#[derive(Debug, Serialize)]
+struct StoredRecord {
+    id: String,
+    collection: String,
+    scope: Scope,
+    version: u64,
+    deleted: bool,
+    body: Box<RawValue>,
+}
+
+fn record_from(row: sqlx::any::AnyRow) -> Result<StoredRecord, AppError> {
     let body: String = row.try_get("body")?;
-    Ok(Record {
+    Ok(StoredRecord {
         id: row.try_get("id")?,
         collection: row.try_get("collection")?,
         scope: Scope(row.try_get("scope")?),
         version: row.try_get::<i64, _>("version")?.max(0) as u64,
         deleted: row.try_get::<i64, _>("deleted")? == 1,
-        body: serde_json::from_str(&body).map_err(anyhow::Error::from)?,
+        // Checked as JSON (without building a value): a broken row fails the request.
+        body: RawValue::from_string(body).map_err(anyhow::Error::from)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::sync::protocol::Record;
+    use serde_json::json;
+
+    use super::*;
+
+    /// A pull page sends each stored body as is; the bytes must be those of the protocol's
+    /// `PullResponse`, which parses the body and writes it again.
+    #[test]
+    fn a_page_of_stored_bodies_is_byte_for_byte_the_protocols() {
+        let bodies = [
+            json!({}),
+            json!({"weight_g": 3120, "note": "熱 37.5\n\"quoted\" \\ <tag> \u{1F338}"}),
+            json!({"z": [1, 2.5, -0.0, 1e300, 0.1], "a": {"nested": null, "t": true}}),
+            json!({"title": "\u{0}\u{1f}\u{7f}", "n": -9_007_199_254_740_993_i64}),
+        ];
+        let mut records = Vec::new();
+        let mut stored = Vec::new();
+        for (n, body) in bodies.iter().enumerate() {
+            // What push stores, read back as the pull reads it.
+            let text = serde_json::to_string(body).unwrap();
+            let reparsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+            records.push(Record {
+                id: format!("r{n}"),
+                collection: "event".into(),
+                scope: Scope::public(),
+                version: n as u64 + 1,
+                deleted: n == 0,
+                body: reparsed,
+            });
+            stored.push(StoredRecord {
+                id: format!("r{n}"),
+                collection: "event".into(),
+                scope: Scope::public(),
+                version: n as u64 + 1,
+                deleted: n == 0,
+                body: RawValue::from_string(text).unwrap(),
+            });
+        }
+        let scopes = vec![Scope::public(), Scope::of("user", "u1")];
+        let protocol = PullResponse {
+            records,
+            scopes: scopes.clone(),
+            cursor: 7,
+            has_more: true,
+        };
+        let page = PullPage {
+            records: stored,
+            scopes,
+            cursor: 7,
+            has_more: true,
+        };
+        assert_eq!(
+            serde_json::to_string(&page).unwrap(),
+            serde_json::to_string(&protocol).unwrap()
+        );
+    }
 }

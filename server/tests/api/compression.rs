@@ -123,6 +123,14 @@ async fn api_answers_are_compressed_when_asked_and_decode_to_the_same_json() {
     let (_, headers, _) = fetch(&app, path, &cookie, Some("br, gzip")).await;
     assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "br");
 
+    // A small answer goes uncompressed: not worth the CPU.
+    let (status, headers, wire) = fetch(&app, "/api/me", &cookie, Some("br, gzip")).await;
+    assert_eq!(status, 200);
+    assert!(wire.len() <= usize::from(server::COMPRESS_ABOVE));
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+    let me: Value = serde_json::from_slice(&wire).unwrap();
+    assert_eq!(me["login"], "hanako");
+
     // An error keeps its JSON shape, compressed or not.
     let (status, headers, wire) = fetch(&app, "/api/no-such-route", &cookie, Some("gzip")).await;
     assert_eq!(status, 404);

@@ -272,3 +272,56 @@ async fn concurrent_rsvps_never_take_more_places_than_offered() {
         .unwrap();
     assert_eq!(rows, 8, "each RSVP is kept once, whatever the retries");
 }
+
+#[tokio::test]
+async fn a_push_mixing_writes_and_commands_is_decided_in_order() {
+    let app = spawn_app().await;
+    let admin = event(&app, "ev-1", 10, 0).await;
+    // The event written earlier in the same push takes the RSVP after it; the RSVP's
+    // record, written by the command, is the server's alone for the put after that.
+    let answer = push(
+        &app,
+        &admin,
+        "admin-phone",
+        vec![
+            json!({"id": 2, "op": {"op": "put", "id": "ev-2", "collection": "event",
+                "scope": "public", "base_version": 0, "body": {"title": "夏祭り", "capacity": 2}}}),
+            rsvp(3, "r-1", "ev-2", 2, 0),
+            json!({"id": 4, "op": {"op": "put", "id": "r-1", "collection": "note",
+                "scope": "public", "base_version": 0, "body": {}}}),
+            json!({"id": 5, "op": {"op": "put", "id": "n-1", "collection": "note",
+                "scope": "public", "base_version": 0, "body": {"n": 1}}}),
+            json!({"id": 6, "op": {"op": "put", "id": "n-1", "collection": "note",
+                "scope": "public", "base_version": 0, "body": {"n": 2}}}),
+        ],
+    )
+    .await;
+    assert_eq!(
+        outcomes(&answer),
+        [
+            "applied",
+            "applied",
+            "refused:permission",
+            "applied",
+            "applied"
+        ]
+    );
+    let seen = records(&app, &admin, "admin-phone").await;
+    assert_eq!(seen["r-1"]["body"]["status"], "confirmed");
+    assert_eq!(seen["places-ev-2"]["body"]["left"], 0);
+    assert_eq!(seen["n-1"]["body"], json!({"n": 2}));
+    // Retried whole, the push is answered the same and nothing is applied again.
+    let again = push(
+        &app,
+        &admin,
+        "admin-phone",
+        vec![rsvp(3, "r-1", "ev-2", 2, 0)],
+    )
+    .await;
+    assert_eq!(outcomes(&again), ["applied"]);
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rsvps")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+}

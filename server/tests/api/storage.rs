@@ -27,7 +27,7 @@ async fn connecting_twice_applies_migrations_once_and_keeps_data() {
     let url = fresh_database_url(dir.path()).await;
     let db = Db::connect(&url).await.unwrap();
     server::demo::seed(&db).await.unwrap();
-    db.pool.close().await;
+    db.close().await;
 
     let again = Db::connect(&url).await.unwrap();
     let count = server::associations::all(&again).await.unwrap().len();

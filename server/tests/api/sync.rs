@@ -386,3 +386,190 @@ async fn a_handbook_note_is_checked_by_its_domain_type() {
     assert_eq!(seen["records"].as_array().unwrap().len(), 1);
     assert_eq!(seen["records"][0]["body"], good);
 }
+
+/// Pull reads memberships on every request (nothing cached): a member removed from a
+/// family stops seeing its scope and its new records at once, and one who joins gets
+/// the family's older records whole.
+#[tokio::test]
+async fn a_membership_change_shows_in_the_very_next_pull() {
+    let app = spawn_app().await;
+    let f = family(&app).await;
+    push(
+        &app,
+        &f.guardian,
+        "phone-1",
+        vec![put(1, "before", &f.scope, 0, json!({"n": 1}))],
+    )
+    .await;
+    let seen = pull(&app, &f.viewer, "tablet-1", 0, "").await;
+    assert!(seen["scopes"].as_array().unwrap().contains(&json!(f.scope)));
+    assert_eq!(seen["records"][0]["id"], "before");
+    let cursor = seen["cursor"].as_u64().unwrap();
+    let held = seen["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(",");
+
+    let family_id = f.scope.trim_start_matches("family:");
+    let viewer_id: String = sqlx::query_scalar("SELECT id FROM users WHERE login = 'grandma'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let removed = app
+        .request(
+            Method::DELETE,
+            &format!("/api/families/{family_id}/members/{viewer_id}"),
+            Some(&f.guardian),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 204);
+    push(
+        &app,
+        &f.guardian,
+        "phone-1",
+        vec![put(2, "after", &f.scope, 0, json!({"n": 2}))],
+    )
+    .await;
+    let after = pull(&app, &f.viewer, "tablet-1", cursor, &held).await;
+    assert!(
+        !after["scopes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(f.scope))
+    );
+    assert_eq!(
+        after["records"],
+        json!([]),
+        "a removed member sees nothing new"
+    );
+
+    // The outsider joins: the family's records arrive whole, though the cursor is past them.
+    let outsider_first = pull(&app, &f.outsider, "other-1", 0, "").await;
+    let outsider_cursor = outsider_first["cursor"].as_u64().unwrap();
+    let invite: Value = app
+        .post_json(
+            &format!("/api/families/{family_id}/invites"),
+            &json!({"role": "viewer"}),
+            Some(&f.guardian),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.post_json(
+        "/api/invites/accept",
+        &json!({"code": invite["code"]}),
+        Some(&f.outsider),
+    )
+    .await;
+    let joined = pull(&app, &f.outsider, "other-1", outsider_cursor, "public").await;
+    let mut ids: Vec<&str> = joined["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["after", "before"]);
+}
+
+/// A push decides each mutation against the ones before it in the same batch: writing
+/// one record several times, deleting it, and a conflict among other writes.
+#[tokio::test]
+async fn a_push_that_touches_one_record_several_times_applies_each_in_order() {
+    let app = spawn_app().await;
+    let f = family(&app).await;
+    push(
+        &app,
+        &f.guardian,
+        "phone-a",
+        vec![put(1, "theirs", &f.scope, 0, json!({"by": "a"}))],
+    )
+    .await;
+    let answer = push(
+        &app,
+        &f.guardian,
+        "phone-b",
+        vec![
+            put(1, "mine", &f.scope, 0, json!({"v": 1})),
+            put(2, "mine", &f.scope, 2, json!({"v": 2})),
+            // phone-b never saw phone-a's write: a conflict, kept for review.
+            put(3, "theirs", &f.scope, 0, json!({"by": "b"})),
+            json!({"id": 4, "op": {"op": "delete", "id": "mine", "base_version": 3}}),
+            json!({"id": 5, "op": {"op": "delete", "id": "never-was", "base_version": 0}}),
+            put(6, "other", &f.scope, 0, json!({"v": 6})),
+            put(7, "bad id", "public", 0, json!({})),
+        ],
+    )
+    .await;
+    let outcomes: Vec<Value> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].clone())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "applied", "applied", "conflict", "applied", "applied", "applied", "refused"
+        ]
+    );
+    let versions: Vec<Value> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].clone())
+        .collect();
+    assert_eq!(versions[..2], [json!(2), json!(3)]);
+    assert_eq!(versions[3], json!(4));
+    assert_eq!(
+        versions[4],
+        json!(0),
+        "deleting what never was changes nothing"
+    );
+    assert_eq!(versions[5], json!(5));
+    let kept: String =
+        sqlx::query_scalar("SELECT body FROM sync_conflicts WHERE client_id = 'phone-b'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(kept.contains("\"b\""));
+
+    let page = pull(&app, &f.viewer, "tablet-1", 0, "").await;
+    let records: Vec<(String, u64, bool)> = page["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_owned(),
+                r["version"].as_u64().unwrap(),
+                r["deleted"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        records,
+        [
+            ("theirs".to_owned(), 1, false),
+            ("mine".to_owned(), 4, true),
+            ("other".to_owned(), 5, false),
+        ]
+    );
+    assert_eq!(page["records"][0]["body"], json!({"by": "a"}));
+    assert_eq!(page["cursor"], 5);
+    // The same push again is answered from the stored outcomes.
+    let again = push(
+        &app,
+        &f.guardian,
+        "phone-b",
+        vec![put(7, "bad id", "public", 0, json!({}))],
+    )
+    .await;
+    assert_eq!(again["results"][0], answer["results"][6]);
+}
