@@ -7,21 +7,12 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use server::accounts;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::{
+    helpers::{TestApp, spawn_app},
+    sync::push,
+};
 
 const PASSWORD: &str = "桜の咲く 練馬の春 2026";
-
-async fn push(app: &TestApp, cookie: &str, client: &str, mutations: Vec<Value>) -> Value {
-    let response = app
-        .post_json(
-            "/api/sync/push",
-            &json!({"client_id": client, "mutations": mutations}),
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
-}
 
 /// Every record the user can see, by id (one whole initial pull).
 async fn records(app: &TestApp, cookie: &str, client: &str) -> Value {

@@ -63,7 +63,13 @@ fn put(mutation_id: u64, id: &str, scope: &str, base_version: u64, body: Value) 
            "scope": scope, "base_version": base_version, "body": body}})
 }
 
-async fn push(app: &TestApp, cookie: &str, client: &str, mutations: Vec<Value>) -> Value {
+/// Pushes `mutations` as `client`, signed in with `cookie`; the answer must be 200.
+pub(crate) async fn push(
+    app: &TestApp,
+    cookie: &str,
+    client: &str,
+    mutations: Vec<Value>,
+) -> Value {
     let response = app
         .post_json(
             "/api/sync/push",
