@@ -69,10 +69,30 @@ pub enum ErrorCode {
     AssociationInvalid,
     /// Another association uses this slug.
     AssociationSlugTaken,
+    /// An event's title must be 1–80 characters.
+    EventTitleInvalid,
+    /// An event's description may have at most 4000 characters.
+    EventDescriptionInvalid,
+    /// Dates must be real days (YYYY-MM-DD), times HH:MM, and the end after the start.
+    EventDatesInvalid,
+    /// The place's name must be 1–80 characters.
+    EventVenueInvalid,
+    /// Address and contact up to 120 characters, area up to 40.
+    EventDetailsInvalid,
+    /// Capacity 1–10000 or none; reserved places from 0 up to the capacity.
+    EventPlacesInvalid,
+    /// A circular needs a title of 1–80 characters and a text of at most 8000.
+    CircularInvalid,
+    /// An attachment must be a JPEG, PNG or WebP picture or a PDF, judged by its content.
+    AttachmentInvalid,
+    /// An attachment may be at most 5 MB.
+    AttachmentTooLarge,
+    /// A report needs a reason of 1–400 characters.
+    ReportReasonInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 39] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -102,6 +122,16 @@ impl ErrorCode {
         ErrorCode::LastGuardian,
         ErrorCode::AssociationInvalid,
         ErrorCode::AssociationSlugTaken,
+        ErrorCode::EventTitleInvalid,
+        ErrorCode::EventDescriptionInvalid,
+        ErrorCode::EventDatesInvalid,
+        ErrorCode::EventVenueInvalid,
+        ErrorCode::EventDetailsInvalid,
+        ErrorCode::EventPlacesInvalid,
+        ErrorCode::CircularInvalid,
+        ErrorCode::AttachmentInvalid,
+        ErrorCode::AttachmentTooLarge,
+        ErrorCode::ReportReasonInvalid,
     ];
 
     /// The HTTP status that carries this code.
@@ -136,6 +166,16 @@ impl ErrorCode {
             ErrorCode::LastGuardian => 409,
             ErrorCode::AssociationInvalid => 422,
             ErrorCode::AssociationSlugTaken => 409,
+            ErrorCode::EventTitleInvalid => 422,
+            ErrorCode::EventDescriptionInvalid => 422,
+            ErrorCode::EventDatesInvalid => 422,
+            ErrorCode::EventVenueInvalid => 422,
+            ErrorCode::EventDetailsInvalid => 422,
+            ErrorCode::EventPlacesInvalid => 422,
+            ErrorCode::CircularInvalid => 422,
+            ErrorCode::AttachmentInvalid => 415,
+            ErrorCode::AttachmentTooLarge => 413,
+            ErrorCode::ReportReasonInvalid => 422,
         }
     }
 
@@ -259,6 +299,62 @@ impl ErrorCode {
             }
             (ErrorCode::AssociationSlugTaken, Lang::En) => {
                 "Another association already uses this short name."
+            }
+            (ErrorCode::EventTitleInvalid, Lang::Ja) => "催し名は1〜80文字で入力してください。",
+            (ErrorCode::EventTitleInvalid, Lang::En) => {
+                "Give the event a title of 1 to 80 characters."
+            }
+            (ErrorCode::EventDescriptionInvalid, Lang::Ja) => {
+                "内容は4000文字までで入力してください。"
+            }
+            (ErrorCode::EventDescriptionInvalid, Lang::En) => {
+                "Keep the description to 4,000 characters or fewer."
+            }
+            (ErrorCode::EventDatesInvalid, Lang::Ja) => {
+                "日付と時刻を確かめてください。終わりは始まりより後にしてください。"
+            }
+            (ErrorCode::EventDatesInvalid, Lang::En) => {
+                "Check the dates and times. The end must come after the start."
+            }
+            (ErrorCode::EventVenueInvalid, Lang::Ja) => "会場名は1〜80文字で入力してください。",
+            (ErrorCode::EventVenueInvalid, Lang::En) => {
+                "Give the place a name of 1 to 80 characters."
+            }
+            (ErrorCode::EventDetailsInvalid, Lang::Ja) => {
+                "住所と問い合わせ先は120文字まで、地域は40文字までで入力してください。"
+            }
+            (ErrorCode::EventDetailsInvalid, Lang::En) => {
+                "Keep the address and contact to 120 characters and the area to 40."
+            }
+            (ErrorCode::EventPlacesInvalid, Lang::Ja) => {
+                "定員は1〜10000人で、予約枠は0人以上、定員以下にしてください。"
+            }
+            (ErrorCode::EventPlacesInvalid, Lang::En) => {
+                "Capacity must be 1 to 10,000 people, and reserved places from 0 up to the capacity."
+            }
+            (ErrorCode::CircularInvalid, Lang::Ja) => {
+                "回覧板の題名は1〜80文字、本文は8000文字までで入力してください。"
+            }
+            (ErrorCode::CircularInvalid, Lang::En) => {
+                "A circular needs a title of 1 to 80 characters and at most 8,000 characters of text."
+            }
+            (ErrorCode::AttachmentInvalid, Lang::Ja) => {
+                "添付できるのは写真（JPEG・PNG・WebP）かPDFだけです。"
+            }
+            (ErrorCode::AttachmentInvalid, Lang::En) => {
+                "Only pictures (JPEG, PNG, WebP) and PDF files can be attached."
+            }
+            (ErrorCode::AttachmentTooLarge, Lang::Ja) => {
+                "添付ファイルは5MBまでです。小さくしてからもう一度お試しください。"
+            }
+            (ErrorCode::AttachmentTooLarge, Lang::En) => {
+                "Attachments can be at most 5 MB. Please make it smaller and try again."
+            }
+            (ErrorCode::ReportReasonInvalid, Lang::Ja) => {
+                "報告の理由を1〜400文字で書いてください。"
+            }
+            (ErrorCode::ReportReasonInvalid, Lang::En) => {
+                "Please give a reason of 1 to 400 characters."
             }
         }
     }

@@ -11,6 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ErrorCode;
+use crate::dates::{Day, parse_time};
 use crate::sync::protocol::Refusal;
 
 /// The sync collection of events (an association's scope, or public).
@@ -27,6 +29,368 @@ pub fn places_id(event_id: &str) -> String {
     format!("places-{event_id}")
 }
 
+/// What an event is about, as residents filter them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// 防災
+    DisasterPrep,
+    /// 祭り・行事
+    Festival,
+    /// 清掃・美化
+    Cleanup,
+    /// 子育て
+    Childcare,
+    /// 高齢者
+    Seniors,
+    /// 学び
+    Learning,
+    /// フェスタ (練馬つながるフェスタ)
+    Festa,
+    /// その他
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 8] = [
+        Category::DisasterPrep,
+        Category::Festival,
+        Category::Cleanup,
+        Category::Childcare,
+        Category::Seniors,
+        Category::Learning,
+        Category::Festa,
+        Category::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::DisasterPrep => "disaster_prep",
+            Category::Festival => "festival",
+            Category::Cleanup => "cleanup",
+            Category::Childcare => "childcare",
+            Category::Seniors => "seniors",
+            Category::Learning => "learning",
+            Category::Festa => "festa",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// The name residents know, in Japanese.
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            Category::DisasterPrep => "防災",
+            Category::Festival => "祭り・行事",
+            Category::Cleanup => "清掃・美化",
+            Category::Childcare => "子育て",
+            Category::Seniors => "高齢者",
+            Category::Learning => "学び",
+            Category::Festa => "フェスタ",
+            Category::Other => "その他",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Category::DisasterPrep => "Disaster preparedness",
+            Category::Festival => "Festivals and gatherings",
+            Category::Cleanup => "Clean-up",
+            Category::Childcare => "Children and parents",
+            Category::Seniors => "Seniors",
+            Category::Learning => "Learning",
+            Category::Festa => "Festa",
+            Category::Other => "Other",
+        }
+    }
+}
+
+/// Longest title, in characters.
+pub const TITLE_MAX: usize = 80;
+/// Longest description, in characters.
+pub const DESCRIPTION_MAX: usize = 4000;
+/// Largest capacity.
+pub const CAPACITY_MAX: u32 = 10_000;
+
+/// An association's event (collection `event`). Published events live in the `public`
+/// scope, where every signed-in resident reads them and only the association's editors
+/// (and admins) write them; drafts live in the association's `editors:` scope until an
+/// editor publishes them. All times are Japan's (Asia/Tokyo).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// The association that holds it.
+    pub association_id: String,
+    /// Its name as residents know it, e.g. 「桜台つつじ町会 防災訓練」.
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub category: Category,
+    /// First day, `YYYY-MM-DD`.
+    pub start_date: String,
+    /// `HH:MM`; none for an all-day event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// Last day, `YYYY-MM-DD` (the same as `start_date` for a one-day event).
+    pub end_date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// The place's name, e.g. 桜台公園.
+    pub venue: String,
+    #[serde(default)]
+    pub address: String,
+    /// The area (町丁目), e.g. 桜台一丁目.
+    #[serde(default)]
+    pub area: String,
+    /// Whether residents say they come (参加申込).
+    #[serde(default)]
+    pub rsvp_needed: bool,
+    /// People who can come; none means no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+    /// Places kept back (for officers, say).
+    #[serde(default)]
+    pub reserved: u32,
+    /// Who to ask, e.g. 「事務局 03-xxxx」.
+    #[serde(default)]
+    pub contact: String,
+    /// Called off: kept on the board, marked 中止, and takes no RSVPs.
+    #[serde(default)]
+    pub cancelled: bool,
+    /// The fair (つながるフェスタ) this is one programme of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fair_id: Option<String>,
+}
+
+fn text_ok(text: &str, min: usize, max: usize, lines: bool) -> bool {
+    let chars = text.chars().count();
+    (min..=max).contains(&chars)
+        && text.trim() == text
+        && !text
+            .chars()
+            .any(|c| c.is_control() && !(lines && c == '\n'))
+}
+
+impl Event {
+    /// Checks every field; the first problem found, as a person would fix them top down.
+    pub fn validate(&self) -> Result<(), ErrorCode> {
+        if !crate::sync::commands::valid_id(&self.association_id) {
+            return Err(ErrorCode::BadRequest);
+        }
+        if !text_ok(&self.title, 1, TITLE_MAX, false) {
+            return Err(ErrorCode::EventTitleInvalid);
+        }
+        if !text_ok(&self.description, 0, DESCRIPTION_MAX, true) {
+            return Err(ErrorCode::EventDescriptionInvalid);
+        }
+        self.span().ok_or(ErrorCode::EventDatesInvalid)?;
+        if !text_ok(&self.venue, 1, 80, false) {
+            return Err(ErrorCode::EventVenueInvalid);
+        }
+        if !text_ok(&self.address, 0, 120, false)
+            || !text_ok(&self.area, 0, 40, false)
+            || !text_ok(&self.contact, 0, 120, false)
+        {
+            return Err(ErrorCode::EventDetailsInvalid);
+        }
+        let places_ok = match self.capacity {
+            Some(capacity) => (1..=CAPACITY_MAX).contains(&capacity) && self.reserved <= capacity,
+            None => self.reserved == 0,
+        };
+        if !places_ok || (!self.rsvp_needed && self.capacity.is_some()) {
+            return Err(ErrorCode::EventPlacesInvalid);
+        }
+        if self
+            .fair_id
+            .as_deref()
+            .is_some_and(|id| !crate::sync::commands::valid_id(id))
+        {
+            return Err(ErrorCode::BadRequest);
+        }
+        Ok(())
+    }
+
+    /// Start and end as (day, minutes after midnight); all-day events run from 0:00 of
+    /// the first day to 24:00 of the last. `None` when a date or time is not real, only
+    /// one of the times is given, or the end is not after the start.
+    pub fn span(&self) -> Option<((Day, u32), (Day, u32))> {
+        let start_day = Day::parse(&self.start_date)?;
+        let end_day = Day::parse(&self.end_date)?;
+        let (start, end) = match (&self.start_time, &self.end_time) {
+            (None, None) => (0, 24 * 60),
+            (Some(s), Some(e)) => (parse_time(s)?, parse_time(e)?),
+            _ => return None,
+        };
+        ((start_day, start) < (end_day, end)).then_some(((start_day, start), (end_day, end)))
+    }
+
+    pub fn all_day(&self) -> bool {
+        self.start_time.is_none()
+    }
+
+    /// The text word search looks in, folded once.
+    pub fn search_text(&self) -> String {
+        crate::search::fold(&format!(
+            "{} {} {} {} {} {}",
+            self.title,
+            self.description,
+            self.venue,
+            self.address,
+            self.area,
+            self.category.name_ja()
+        ))
+    }
+
+    /// Whether a change from `before` moves the event in time or place, which those who
+    /// RSVP'd are told about.
+    pub fn moved_from(&self, before: &Event) -> bool {
+        self.start_date != before.start_date
+            || self.start_time != before.start_time
+            || self.end_date != before.end_date
+            || self.end_time != before.end_time
+            || self.venue != before.venue
+            || self.address != before.address
+    }
+
+    /// An address as a plain maps link (no map tiles are kept offline).
+    pub fn map_url(&self) -> Option<String> {
+        let place = if self.address.is_empty() {
+            return None;
+        } else {
+            &self.address
+        };
+        let mut query = String::new();
+        for b in place.bytes() {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                query.push(b as char);
+            } else {
+                query.push_str(&format!("%{b:02X}"));
+            }
+        }
+        Some(format!(
+            "https://www.google.com/maps/search/?api=1&query={query}"
+        ))
+    }
+}
+
+/// What a resident is told about an event they RSVP'd to (collection `notice`, in their
+/// own `user:` scope; written by the server only, deleted by the resident once read).
+pub const NOTICE_COLLECTION: &str = "notice";
+/// An event's attendee list for its association's editors (collection
+/// `event_attendees`, in the association's `editors:` scope; written by the server only).
+pub const ATTENDEES_COLLECTION: &str = "event_attendees";
+
+/// The id of an event's attendee list.
+pub fn attendees_id(event_id: &str) -> String {
+    format!("attendees-{event_id}")
+}
+
+/// Why a resident is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// The date, time or place changed.
+    Moved,
+    /// The event was called off.
+    Cancelled,
+    /// A place freed up: their waiting party is now confirmed.
+    Promoted,
+}
+
+/// How `new` differs from `old` in a way those who RSVP'd must hear of.
+pub fn change(old: &Event, new: &Event) -> Option<Change> {
+    if new.cancelled && !old.cancelled {
+        Some(Change::Cancelled)
+    } else if new.moved_from(old) {
+        Some(Change::Moved)
+    } else {
+        None
+    }
+}
+
+/// An in-app notice about an event (collection `notice`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub change: Change,
+    pub event_id: String,
+    /// The event as it is now: its title, first day and start time, place.
+    pub title: String,
+    pub start_date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    pub venue: String,
+}
+
+impl Notice {
+    pub fn about(change: Change, event_id: &str, event: &Event) -> Notice {
+        Notice {
+            change,
+            event_id: event_id.to_owned(),
+            title: event.title.clone(),
+            start_date: event.start_date.clone(),
+            start_time: event.start_time.clone(),
+            venue: event.venue.clone(),
+        }
+    }
+}
+
+/// One party on an event's attendee list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendee {
+    pub rsvp_id: String,
+    /// The resident's display name.
+    pub name: String,
+    pub adults: u32,
+    pub children: u32,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<u32>,
+    /// The check-in code shown on the resident's RSVP.
+    pub code: String,
+    pub checked_in: bool,
+}
+
+/// An event's attendee list (collection `event_attendees`), in order of arrival.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendees {
+    pub event_id: String,
+    pub parties: Vec<Attendee>,
+}
+
+/// Letters and digits of a check-in code: no I, L, O, U, 0 or 1, which a person reads
+/// or says wrongly.
+pub const CODE_ALPHABET: &[u8; 30] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A check-in code from six random bytes: 6 characters, shown as `K7M-4QX`.
+pub fn check_in_code(random: [u8; 6]) -> String {
+    random
+        .iter()
+        .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
+        .collect()
+}
+
+/// A code as a person types it, in the stored form: full-width letters, spaces and
+/// dashes allowed, any case.
+pub fn normalise_code(typed: &str) -> String {
+    crate::search::fold(typed)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// A code as shown: `K7M-4QX`.
+pub fn show_code(code: &str) -> String {
+    if code.len() == 6 && code.is_ascii() {
+        format!("{}-{}", &code[..3], &code[3..])
+    } else {
+        code.to_owned()
+    }
+}
+
 /// What an RSVP needs of an event's body; other fields are the event board's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Places {
@@ -38,6 +402,16 @@ pub struct Places {
     pub reserved: u32,
     #[serde(default)]
     pub cancelled: bool,
+}
+
+impl From<&Event> for Places {
+    fn from(event: &Event) -> Places {
+        Places {
+            capacity: event.capacity,
+            reserved: event.reserved,
+            cancelled: event.cancelled,
+        }
+    }
 }
 
 impl Places {
@@ -68,6 +442,9 @@ pub struct Rsvp {
     /// Place in the waiting list from 1, while waitlisted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<u32>,
+    /// The check-in code to show at the door (`K7M-4QX`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// The places taken at an event, as everyone who sees the event receives it.
@@ -106,6 +483,7 @@ impl Party {
             children: self.children,
             status: self.status,
             position: self.position,
+            code: None,
         }
     }
 }
@@ -248,6 +626,98 @@ mod tests {
             reserved,
             cancelled: false,
         }
+    }
+
+    fn drill() -> Event {
+        serde_json::from_value(serde_json::json!({
+            "association_id": "a1",
+            "title": "防災訓練",
+            "category": "disaster_prep",
+            "start_date": "2026-12-06",
+            "start_time": "09:00",
+            "end_date": "2026-12-06",
+            "end_time": "11:30",
+            "venue": "桜台公園",
+            "address": "練馬区桜台1-2-3",
+            "rsvp_needed": true,
+            "capacity": 40,
+            "reserved": 5,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_event_is_checked_field_by_field() {
+        let good = drill();
+        assert_eq!(good.validate(), Ok(()));
+        let with = |f: &dyn Fn(&mut Event)| {
+            let mut e = good.clone();
+            f(&mut e);
+            e.validate()
+        };
+        assert_eq!(
+            with(&|e| e.title = " ".into()),
+            Err(ErrorCode::EventTitleInvalid)
+        );
+        assert_eq!(
+            with(&|e| e.title = "あ".repeat(81)),
+            Err(ErrorCode::EventTitleInvalid)
+        );
+        assert_eq!(
+            with(&|e| e.end_time = Some("09:00".into())),
+            Err(ErrorCode::EventDatesInvalid),
+            "the end must be after the start"
+        );
+        assert_eq!(
+            with(&|e| e.end_time = None),
+            Err(ErrorCode::EventDatesInvalid),
+            "both times or neither"
+        );
+        assert_eq!(
+            with(&|e| e.start_date = "2026-02-30".into()),
+            Err(ErrorCode::EventDatesInvalid)
+        );
+        assert_eq!(
+            with(&|e| {
+                e.start_time = None;
+                e.end_time = None;
+            }),
+            Ok(()),
+            "an all-day event on one day"
+        );
+        assert_eq!(
+            with(&|e| e.reserved = 41),
+            Err(ErrorCode::EventPlacesInvalid)
+        );
+        assert_eq!(
+            with(&|e| e.capacity = Some(0)),
+            Err(ErrorCode::EventPlacesInvalid)
+        );
+        assert_eq!(
+            with(&|e| e.venue = String::new()),
+            Err(ErrorCode::EventVenueInvalid)
+        );
+        assert_eq!(
+            with(&|e| e.contact = "x".repeat(121)),
+            Err(ErrorCode::EventDetailsInvalid)
+        );
+        let moved = with(&|e| e.venue = "桜台小学校".into());
+        assert_eq!(moved, Ok(()));
+        let mut other = good.clone();
+        other.description = "持ち物: 軍手".into();
+        assert!(!other.moved_from(&good), "a new description is not a move");
+        other.start_time = Some("10:00".into());
+        assert!(other.moved_from(&good));
+        assert!(
+            good.search_text().contains("防災"),
+            "the category is searchable"
+        );
+        assert_eq!(
+            good.map_url().as_deref(),
+            Some(
+                "https://www.google.com/maps/search/?api=1&query=%E7%B7%B4%E9%A6%AC%E5%8C%BA%E6%A1%9C%E5%8F%B01-2-3"
+            )
+        );
     }
 
     #[test]

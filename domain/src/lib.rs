@@ -7,12 +7,14 @@
 pub mod accounts;
 pub mod admin;
 pub mod associations;
+pub mod dates;
 pub mod error;
 pub mod events;
 pub mod families;
 pub mod handbook;
 pub mod health;
 pub mod lang;
+pub mod search;
 pub mod settings;
 pub mod sync;
 

@@ -12,6 +12,7 @@ use axum::{
 use domain::{
     ErrorCode,
     accounts::Role,
+    events::{self as board, EVENT_COLLECTION, Event},
     sync::{
         collections,
         commands::{self, Command},
@@ -23,7 +24,7 @@ use domain::{
     },
 };
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use serde_json::{Value, value::RawValue};
 use sqlx::{Any, Row, Transaction};
 
 use crate::{
@@ -46,6 +47,8 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 pub struct Reach {
     pub read: BTreeSet<Scope>,
     pub write: BTreeSet<Scope>,
+    /// Associations whose events this user publishes on the board (its editors').
+    pub editor_of: BTreeSet<String>,
 }
 
 /// Works out a user's scopes from their account, families and associations.
@@ -83,6 +86,15 @@ fn reach_from(user: &CurrentUser, rows: &[sqlx::any::AnyRow]) -> Result<Reach, s
         };
         if row.try_get::<String, _>("role")? == writer {
             reach.write.insert(scope.clone());
+            // An association's editors share a scope of their own: drafts, attendee
+            // lists and who has read a circular, which plain members do not see.
+            if kind == "a" {
+                let id: String = row.try_get("id")?;
+                let editors = Scope::of("editors", &id);
+                reach.read.insert(editors.clone());
+                reach.write.insert(editors);
+                reach.editor_of.insert(id);
+            }
         }
         reach.read.insert(scope);
     }
@@ -155,6 +167,8 @@ pub async fn push(
                     // so far goes out first, and the records it wrote are read again for
                     // the mutations after it.
                     batch.flush(&mut tx, &request.client_id, &user.id).await?;
+                    let changed = std::mem::take(&mut batch.changed_events);
+                    events::notify_changed(&mut tx, &request.client_id, &mut seq, changed).await?;
                     let outcome = match Command::parse(name, args) {
                         Ok(command) => {
                             let client = &request.client_id;
@@ -182,6 +196,8 @@ pub async fn push(
         });
     }
     batch.flush(&mut tx, &request.client_id, &user.id).await?;
+    let changed = std::mem::take(&mut batch.changed_events);
+    events::notify_changed(&mut tx, &request.client_id, &mut seq, changed).await?;
     if let Some(last) = request.mutations.last().filter(|m| m.id > last) {
         sqlx::query("UPDATE sync_clients SET last_mutation_id = $1 WHERE client_id = $2")
             .bind(last.id as i64)
@@ -253,6 +269,9 @@ fn refused(reason: Refusal) -> Outcome {
 struct Stored {
     collection: String,
     current: Current,
+    /// An event's body as stored (other records' bodies are not read): whose event it
+    /// is, and what changed for those who RSVP'd.
+    event: Option<Event>,
 }
 
 /// A record row to write.
@@ -277,6 +296,8 @@ struct Batch {
     conflicts: Vec<(i64, String, String)>,
     /// Every decided mutation's outcome: (mutation id, outcome as JSON).
     outcomes: Vec<(i64, String)>,
+    /// Events moved in time or place, or called off, whose RSVPs are to be told.
+    changed_events: Vec<(String, Event, board::Change)>,
 }
 
 /// Rows per multi-row statement: 8 parameters each, far below both back-ends' limits.
@@ -293,8 +314,9 @@ async fn stored_records(
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT id, collection, scope, version, deleted, written_by FROM sync_records \
-             WHERE id IN ({})",
+            "SELECT id, collection, scope, version, deleted, written_by, \
+             CASE WHEN collection = '{EVENT_COLLECTION}' AND deleted = 0 THEN body END AS event_body \
+             FROM sync_records WHERE id IN ({})",
             placeholders.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -312,6 +334,9 @@ async fn stored_records(
                         written_by: row.try_get("written_by")?,
                         deleted: row.try_get::<i64, _>("deleted")? == 1,
                     },
+                    event: row
+                        .try_get::<Option<String>, _>("event_body")?
+                        .and_then(|body| serde_json::from_str(&body).ok()),
                 },
             );
         }
@@ -416,8 +441,13 @@ fn apply(
         return Ok(refused(Refusal::Validation));
     }
     let stored = batch.stored.get(id);
-    // Only commands write RSVPs and places, never a put or a delete.
-    if stored.is_some_and(|s| commands::written_by_commands(&s.collection)) {
+    // Only commands write RSVPs, places, attendee lists and notices, never a put or a
+    // delete; a resident may only delete a notice once read (in their own scope, below).
+    let is_delete = matches!(mutation.op, Op::Delete { .. });
+    if stored.is_some_and(|s| {
+        commands::written_by_commands(&s.collection)
+            && !(is_delete && commands::deletable_by_reader(&s.collection))
+    }) {
         return Ok(refused(Refusal::Permission));
     }
     let current = stored.map(|s| &s.current);
@@ -452,7 +482,25 @@ fn apply(
         // Deleting what the server never had: nothing to do.
         _ => return Ok(Outcome::Applied { version: 0 }),
     };
-    if !reach.write.contains(&scope) {
+    let allowed = if collection == EVENT_COLLECTION && scope == Scope::public() {
+        // The board's events are their association's editors' to write (and admins').
+        let new = match &mutation.op {
+            Op::Put { body, .. } => body.get("association_id").and_then(Value::as_str),
+            _ => None,
+        };
+        let old = stored
+            .and_then(|s| s.event.as_ref())
+            .map(|e| e.association_id.as_str());
+        reach.write.contains(&scope)
+            || (new.or(old).is_some()
+                && [new, old]
+                    .into_iter()
+                    .flatten()
+                    .all(|a| reach.editor_of.contains(a)))
+    } else {
+        reach.write.contains(&scope)
+    };
+    if !allowed {
         return Ok(refused(Refusal::Permission));
     }
     if let Err(outcome) = rules::decide_write(&mutation.op, current, client_id) {
@@ -466,6 +514,19 @@ fn apply(
         return Ok(outcome);
     }
     let deleted = matches!(mutation.op, Op::Delete { .. });
+    let event: Option<Event> = match &mutation.op {
+        Op::Put { body, .. } if collection == EVENT_COLLECTION => {
+            serde_json::from_value(body.clone()).ok()
+        }
+        _ => None,
+    };
+    if let (Some(new), Some(old)) = (&event, stored.and_then(|s| s.event.as_ref()))
+        && let Some(change) = board::change(old, new)
+    {
+        batch
+            .changed_events
+            .push((id.to_owned(), new.clone(), change));
+    }
     *seq += 1;
     batch.stored.insert(
         id.to_owned(),
@@ -477,6 +538,7 @@ fn apply(
                 written_by: client_id.to_owned(),
                 deleted,
             },
+            event,
         },
     );
     batch.writes.insert(

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::protocol::{Refusal, Scope};
+use crate::events::{EVENT_COLLECTION, Event};
 use crate::handbook::{NOTE_COLLECTION, Note};
 
 /// Checks a body for its collection and scope.
@@ -20,6 +21,17 @@ pub fn check(collection: &str, scope: &Scope, body: &Value) -> Result<(), Refusa
             let note: Note =
                 serde_json::from_value(body.clone()).map_err(|_| Refusal::Validation)?;
             note.validate().map_err(|_| Refusal::Validation)
+        }
+        EVENT_COLLECTION => {
+            let event: Event =
+                serde_json::from_value(body.clone()).map_err(|_| Refusal::Validation)?;
+            event.validate().map_err(|_| Refusal::Validation)?;
+            // Published on the board, or a draft its association's editors share.
+            match scope.parts() {
+                ("public", _) => Ok(()),
+                ("editors", association) if association == event.association_id => Ok(()),
+                _ => Err(Refusal::Validation),
+            }
         }
         _ if body.is_object() => Ok(()),
         _ => Err(Refusal::Validation),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::protocol::{Op, Refusal};
-use crate::events::{PLACES_COLLECTION, RSVP_COLLECTION};
+use crate::events::{ATTENDEES_COLLECTION, NOTICE_COLLECTION, PLACES_COLLECTION, RSVP_COLLECTION};
 
 /// Every command the server knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,10 +23,13 @@ pub enum Command {
     },
     /// Cancels one's own RSVP; waiting parties that now fit are confirmed.
     CancelRsvp { rsvp_id: String },
+    /// 受付: an editor of the event's association marks a party as arrived (typed from
+    /// the code on the resident's phone; decided once, repeats change nothing).
+    CheckIn { rsvp_id: String },
 }
 
 /// The names of [`Command`]'s variants as they travel.
-pub const NAMES: [&str; 2] = ["rsvp", "cancel_rsvp"];
+pub const NAMES: [&str; 3] = ["rsvp", "cancel_rsvp", "check_in"];
 
 impl Command {
     /// Reads a pushed command: an unknown name is `unknown_command`, known but
@@ -41,7 +44,7 @@ impl Command {
             Command::Rsvp {
                 rsvp_id, event_id, ..
             } => valid_id(rsvp_id) && valid_id(event_id),
-            Command::CancelRsvp { rsvp_id } => valid_id(rsvp_id),
+            Command::CancelRsvp { rsvp_id } | Command::CheckIn { rsvp_id } => valid_id(rsvp_id),
         };
         if ids_ok {
             Ok(command)
@@ -72,7 +75,18 @@ pub fn valid_id(id: &str) -> bool {
 
 /// Collections only commands write: a client's put or delete there is refused.
 pub fn written_by_commands(collection: &str) -> bool {
-    collection == RSVP_COLLECTION || collection == PLACES_COLLECTION
+    [
+        RSVP_COLLECTION,
+        PLACES_COLLECTION,
+        NOTICE_COLLECTION,
+        ATTENDEES_COLLECTION,
+    ]
+    .contains(&collection)
+}
+
+/// Server-written records the reader may still delete (a notice, once read).
+pub fn deletable_by_reader(collection: &str) -> bool {
+    collection == NOTICE_COLLECTION
 }
 
 #[cfg(test)]

@@ -56,6 +56,21 @@ fn outcomes(answer: &Value) -> Vec<String> {
         .collect()
 }
 
+/// An event's body as the app writes it.
+pub fn event_body(
+    title: &str,
+    capacity: Option<u32>,
+    reserved: u32,
+    cancelled: bool,
+) -> serde_json::Value {
+    json!({
+        "association_id": "a-test", "title": title, "category": "disaster_prep",
+        "start_date": "2026-12-06", "start_time": "09:00", "end_date": "2026-12-06",
+        "end_time": "11:30", "venue": "桜台公園", "address": "練馬区桜台1-2-3",
+        "rsvp_needed": true, "capacity": capacity, "reserved": reserved, "cancelled": cancelled,
+    })
+}
+
 /// An admin posts a public event with these places; returns the admin's cookie.
 async fn event(app: &TestApp, id: &str, capacity: u32, reserved: u32) -> String {
     let admin = app.sign_up("kanri", PASSWORD).await;
@@ -73,7 +88,7 @@ async fn event(app: &TestApp, id: &str, capacity: u32, reserved: u32) -> String 
         vec![
             json!({"id": 1, "op": {"op": "put", "id": id, "collection": "event",
             "scope": "public", "base_version": 0,
-            "body": {"title": "桜台公園 防災訓練", "capacity": capacity, "reserved": reserved}}}),
+            "body": event_body("桜台公園 防災訓練", Some(capacity), reserved, false)}}),
         ],
     )
     .await;
@@ -105,8 +120,18 @@ async fn a_full_event_waitlists_in_order_and_a_cancellation_promotes() {
 
     let seen_by_b = records(&app, &b, "b-1").await;
     assert_eq!(seen_by_b["r-b"]["collection"], "rsvp");
+    let mut body = seen_by_b["r-b"]["body"].clone();
+    let code = body["code"].as_str().unwrap().to_owned();
+    assert!(
+        code.len() == 6
+            && code
+                .bytes()
+                .all(|b| domain::events::CODE_ALPHABET.contains(&b)),
+        "a check-in code to show at the door: {code}"
+    );
+    body.as_object_mut().unwrap().remove("code");
     assert_eq!(
-        seen_by_b["r-b"]["body"],
+        body,
         json!({"event_id": "ev-1", "adults": 1, "children": 1, "status": "waitlisted", "position": 1})
     );
     assert!(
@@ -133,6 +158,29 @@ async fn a_full_event_waitlists_in_order_and_a_cancellation_promotes() {
     );
     let seen_by_b = records(&app, &b, "b-1").await;
     assert_eq!(seen_by_b["r-b"]["body"]["status"], "confirmed");
+    assert_eq!(
+        seen_by_b["r-b"]["body"]["code"],
+        code.as_str(),
+        "the code stays"
+    );
+    let notices: Vec<&Value> = seen_by_b
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["collection"] == "notice")
+        .collect();
+    assert_eq!(notices.len(), 1, "b is told of the promotion");
+    assert_eq!(notices[0]["body"]["change"], "promoted");
+    assert_eq!(notices[0]["body"]["title"], "桜台公園 防災訓練");
+    assert!(
+        !records(&app, &a, "a-1")
+            .await
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|r| r["collection"] == "notice"),
+        "the one who cancelled is not told"
+    );
     assert!(seen_by_b["r-b"]["body"].get("position").is_none());
     assert_eq!(
         seen_by_b["places-ev-1"]["body"],
@@ -206,7 +254,7 @@ async fn rsvps_are_checked_and_written_by_the_server_only() {
         vec![
             json!({"id": 3, "op": {"op": "put", "id": "ev-1", "collection": "event",
             "scope": "public", "base_version": 2,
-            "body": {"title": "桜台公園 防災訓練", "capacity": 10, "cancelled": true}}}),
+            "body": event_body("桜台公園 防災訓練", Some(10), 0, true)}}),
         ],
     )
     .await;
@@ -276,7 +324,7 @@ async fn a_push_mixing_writes_and_commands_is_decided_in_order() {
         "admin-phone",
         vec![
             json!({"id": 2, "op": {"op": "put", "id": "ev-2", "collection": "event",
-                "scope": "public", "base_version": 0, "body": {"title": "夏祭り", "capacity": 2}}}),
+                "scope": "public", "base_version": 0, "body": event_body("夏祭り", Some(2), 0, false)}}),
             rsvp(3, "r-1", "ev-2", 2, 0),
             json!({"id": 4, "op": {"op": "put", "id": "r-1", "collection": "note",
                 "scope": "public", "base_version": 0, "body": {}}}),
