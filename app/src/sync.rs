@@ -354,6 +354,31 @@ impl Sync {
         Ok(id)
     }
 
+    /// Queues a domain command (an RSVP, say) on this phone, then syncs. The server
+    /// decides it; its effects come back as records in a later pull.
+    pub async fn command(self, command: &domain::sync::commands::Command) -> Result<(), StoreError> {
+        let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
+        engine.command(command).await?;
+        self.changed();
+        Ok(())
+    }
+
+    /// The commands waiting in this phone's outbox, oldest first (to show 「送信待ち」
+    /// on what they will change).
+    pub async fn pending_commands() -> Result<Vec<domain::sync::commands::Command>, StoreError> {
+        let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
+        let pending = domain::sync::client::Store::outbox(&engine.store).await?;
+        Ok(pending
+            .iter()
+            .filter_map(|m| match &m.op {
+                domain::sync::protocol::Op::Command { name, args } => {
+                    domain::sync::commands::Command::parse(name, args).ok()
+                }
+                _ => None,
+            })
+            .collect())
+    }
+
     /// Deletes a record on this phone, then syncs.
     pub async fn delete(self, id: &str) -> Result<(), StoreError> {
         let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
