@@ -356,7 +356,10 @@ impl Sync {
 
     /// Queues a domain command (an RSVP, say) on this phone, then syncs. The server
     /// decides it; its effects come back as records in a later pull.
-    pub async fn command(self, command: &domain::sync::commands::Command) -> Result<(), StoreError> {
+    pub async fn command(
+        self,
+        command: &domain::sync::commands::Command,
+    ) -> Result<(), StoreError> {
         let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
         engine.command(command).await?;
         self.changed();

@@ -22,3 +22,20 @@ pub fn Events() -> impl IntoView {
         {move || view! { <ComingSoon items=items() /> }}
     }
 }
+
+#[component]
+pub fn EventPage(id: super::Id) -> impl IntoView {
+    let _ = id;
+    view! { <Events /> }
+}
+
+#[component]
+pub fn EventNew() -> impl IntoView {
+    view! { <Events /> }
+}
+
+#[component]
+pub fn EventEdit(id: super::Id) -> impl IntoView {
+    let _ = id;
+    view! { <Events /> }
+}

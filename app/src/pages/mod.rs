@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod circulars;
 mod college;
 mod events;
 mod family;
@@ -39,16 +40,28 @@ pub enum Page {
     Account,
     /// `/families/{id}`: one child's family.
     Family(Id),
+    /// `/events/{id}`: one event (or a fair and its programmes).
+    Event(Id),
+    /// `/events/new`: an editor writes a new event.
+    EventNew,
+    /// `/events/{id}/edit`: an editor changes an event or a draft.
+    EventEdit(Id),
+    /// `/circulars`: the association's circulars (回覧板), unread first.
+    Circulars,
+    /// `/circulars/{id}`: one circular.
+    Circular(Id),
     Admin,
     NotFound,
 }
 
 impl Page {
     /// The pages at a fixed path (all but those with an id in their path).
-    pub const FIXED: [Page; 11] = [
+    pub const FIXED: [Page; 13] = [
         Page::Home,
         Page::Handbook,
         Page::Events,
+        Page::EventNew,
+        Page::Circulars,
         Page::College,
         Page::Settings,
         Page::Install,
@@ -64,6 +77,8 @@ impl Page {
             Page::Home => "/",
             Page::Handbook => "/handbook",
             Page::Events => "/events",
+            Page::EventNew => "/events/new",
+            Page::Circulars => "/circulars",
             Page::College => "/college",
             Page::Settings => "/settings",
             Page::Install => "/install",
@@ -72,13 +87,18 @@ impl Page {
             Page::Account => "/account",
             Page::Admin => "/admin",
             Page::NotFound => "/not-found",
-            Page::Family(_) => return None,
+            Page::Family(_) | Page::Event(_) | Page::EventEdit(_) | Page::Circular(_) => {
+                return None;
+            }
         })
     }
 
     pub fn path(self) -> String {
         match self {
             Page::Family(id) => format!("/families/{id}"),
+            Page::Event(id) => format!("/events/{id}"),
+            Page::EventEdit(id) => format!("/events/{id}/edit"),
+            Page::Circular(id) => format!("/circulars/{id}"),
             page => page.fixed_path().unwrap_or("/").to_owned(),
         }
     }
@@ -89,6 +109,18 @@ impl Page {
         let path = if path.is_empty() { "/" } else { path };
         if let Some(id) = path.strip_prefix("/families/") {
             return Id::parse(id).map_or(Page::NotFound, Page::Family);
+        }
+        if let Some(id) = path
+            .strip_prefix("/events/")
+            .and_then(|p| p.strip_suffix("/edit"))
+        {
+            return Id::parse(id).map_or(Page::NotFound, Page::EventEdit);
+        }
+        if let Some(id) = path.strip_prefix("/events/").and_then(Id::parse) {
+            return Page::Event(id);
+        }
+        if let Some(id) = path.strip_prefix("/circulars/") {
+            return Id::parse(id).map_or(Page::NotFound, Page::Circular);
         }
         Page::FIXED
             .into_iter()
@@ -107,6 +139,10 @@ impl Page {
             Page::Home => t_string!(i18n, home_title).to_string(),
             Page::Handbook => t_string!(i18n, handbook_title).to_string(),
             Page::Events => t_string!(i18n, events_title).to_string(),
+            Page::Event(_) => t_string!(i18n, event_title).to_string(),
+            Page::EventNew => t_string!(i18n, event_new_title).to_string(),
+            Page::EventEdit(_) => t_string!(i18n, event_edit_title).to_string(),
+            Page::Circulars | Page::Circular(_) => t_string!(i18n, circulars_title).to_string(),
             Page::College => t_string!(i18n, college_title).to_string(),
             Page::Settings => t_string!(i18n, settings_title).to_string(),
             Page::Install => t_string!(i18n, install_title).to_string(),
@@ -124,6 +160,13 @@ impl Page {
             Page::Home => home::Home().into_any(),
             Page::Handbook => handbook::Handbook().into_any(),
             Page::Events => events::Events().into_any(),
+            Page::Event(id) => events::EventPage(events::EventPageProps { id }).into_any(),
+            Page::EventNew => events::EventNew().into_any(),
+            Page::EventEdit(id) => events::EventEdit(events::EventEditProps { id }).into_any(),
+            Page::Circulars => circulars::Circulars().into_any(),
+            Page::Circular(id) => {
+                circulars::CircularPage(circulars::CircularPageProps { id }).into_any()
+            }
             Page::College => college::College().into_any(),
             Page::Settings => settings::Settings().into_any(),
             Page::Install => install::Install().into_any(),
@@ -283,8 +326,14 @@ mod tests {
 
     #[test]
     fn every_page_is_found_again_by_its_own_path() {
-        let family = Page::Family(Id::parse(FAMILY).unwrap());
-        for page in Page::FIXED.into_iter().chain([family]) {
+        let id = Id::parse(FAMILY).unwrap();
+        let with_ids = [
+            Page::Family(id),
+            Page::Event(id),
+            Page::EventEdit(id),
+            Page::Circular(id),
+        ];
+        for page in Page::FIXED.into_iter().chain(with_ids) {
             assert_eq!(Page::from_path(&page.path()), page);
         }
     }
