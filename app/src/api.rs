@@ -248,3 +248,8 @@ pub async fn sync_pull(request: &PullRequest) -> Result<PullResponse, ApiError> 
     );
     get(&path).await
 }
+
+/// Every association (名前 and area), for the event board's filters and names.
+pub async fn associations() -> Result<Vec<domain::associations::Association>, ApiError> {
+    get("/api/associations").await
+}

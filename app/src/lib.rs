@@ -6,6 +6,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod account;
 pub mod api;
+pub mod board;
 pub mod browser;
 pub mod form;
 pub mod pages;

@@ -404,6 +404,17 @@ impl Sync {
         Ok(view::items(records, &pending, collection, scope))
     }
 
+    /// The records of several collections in one scope, read from the store once.
+    pub async fn items_of<const N: usize>(
+        collections: [&str; N],
+        scope: &Scope,
+    ) -> Result<[Vec<Item>; N], StoreError> {
+        let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
+        let records = engine.store.records_in(scope).await?;
+        let pending = domain::sync::client::Store::outbox(&engine.store).await?;
+        Ok(collections.map(|c| view::items(records.clone(), &pending, c, scope)))
+    }
+
     /// Forgets a notice the person has read.
     pub fn dismiss(self, key: f64) {
         let Some(engine) = engine() else {

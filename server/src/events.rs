@@ -445,3 +445,37 @@ pub async fn notify_changed(
     }
     Ok(())
 }
+
+/// An RSVP made outside a push (the demo data): decided by the same rules, in a
+/// transaction of its own that holds the sync counter like a push.
+pub async fn seed_rsvp(
+    db: &crate::db::Db,
+    user_id: &str,
+    display_name: &str,
+    rsvp_id: &str,
+    event_id: &str,
+    adults: u32,
+    children: u32,
+) -> Result<Outcome, AppError> {
+    let user = CurrentUser {
+        id: user_id.to_owned(),
+        display_name: display_name.to_owned(),
+        roles: Vec::new(),
+        session_id: String::new(),
+        token_hash: String::new(),
+    };
+    let mut reach = Reach::default();
+    reach.read.insert(Scope::public());
+    let mut tx = db.begin_write().await?;
+    let mut seq = crate::sync::take_counter(&mut tx).await?;
+    let command = Command::Rsvp {
+        rsvp_id: rsvp_id.to_owned(),
+        event_id: event_id.to_owned(),
+        adults,
+        children,
+    };
+    let outcome = decide(&mut tx, &user, &reach, "demo", command, &mut seq).await?;
+    crate::sync::store_counter(&mut tx, seq).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}

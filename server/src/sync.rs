@@ -131,13 +131,7 @@ pub async fn push(
     }
     let reach = reach(&state.db, &user).await?;
     let mut tx = state.db.begin_write().await?;
-    // Take the counter's row first: pushes run one after another.
-    sqlx::query("UPDATE sync_counter SET seq = seq WHERE id = 1")
-        .execute(&mut *tx)
-        .await?;
-    let mut seq: i64 = sqlx::query_scalar("SELECT seq FROM sync_counter WHERE id = 1")
-        .fetch_one(&mut *tx)
-        .await?;
+    let mut seq = take_counter(&mut tx).await?;
     let last = client_last_applied(&mut tx, &request.client_id, &user.id).await?;
     let (already, _) = match rules::plan_push(last, &request.mutations) {
         Ok(plan) => plan,
@@ -205,12 +199,34 @@ pub async fn push(
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE sync_counter SET seq = $1 WHERE id = 1")
-        .bind(seq)
-        .execute(&mut *tx)
-        .await?;
+    store_counter(&mut tx, seq).await?;
     tx.commit().await?;
     Ok(Json(PushResponse::Done { results }))
+}
+
+/// Takes the sync counter's row for this transaction (writers run one after another,
+/// so versions are committed in order) and returns its value.
+pub(crate) async fn take_counter(tx: &mut Transaction<'static, Any>) -> Result<i64, AppError> {
+    sqlx::query("UPDATE sync_counter SET seq = seq WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
+    Ok(
+        sqlx::query_scalar("SELECT seq FROM sync_counter WHERE id = 1")
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+/// Stores the counter after the versions this transaction wrote.
+pub(crate) async fn store_counter(
+    tx: &mut Transaction<'static, Any>,
+    seq: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE sync_counter SET seq = $1 WHERE id = 1")
+        .bind(seq)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// The client's last applied mutation id; registers a new client to this user. A client

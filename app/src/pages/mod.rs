@@ -5,6 +5,8 @@ mod account;
 mod admin;
 mod circulars;
 mod college;
+mod event;
+mod event_form;
 mod events;
 mod family;
 mod handbook;
@@ -160,9 +162,11 @@ impl Page {
             Page::Home => home::Home().into_any(),
             Page::Handbook => handbook::Handbook().into_any(),
             Page::Events => events::Events().into_any(),
-            Page::Event(id) => events::EventPage(events::EventPageProps { id }).into_any(),
-            Page::EventNew => events::EventNew().into_any(),
-            Page::EventEdit(id) => events::EventEdit(events::EventEditProps { id }).into_any(),
+            Page::Event(id) => event::EventPage(event::EventPageProps { id }).into_any(),
+            Page::EventNew => event_form::EventNew().into_any(),
+            Page::EventEdit(id) => {
+                event_form::EventEdit(event_form::EventEditProps { id }).into_any()
+            }
             Page::Circulars => circulars::Circulars().into_any(),
             Page::Circular(id) => {
                 circulars::CircularPage(circulars::CircularPageProps { id }).into_any()

@@ -10,6 +10,7 @@ mod binary;
 mod compression;
 mod dist;
 mod errors;
+mod events;
 mod families;
 mod hardening;
 mod health;

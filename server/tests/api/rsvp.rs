@@ -12,10 +12,10 @@ use crate::{
     sync::push,
 };
 
-const PASSWORD: &str = "桜の咲く 練馬の春 2026";
+pub(crate) const PASSWORD: &str = "桜の咲く 練馬の春 2026";
 
 /// Every record the user can see, by id (one whole initial pull).
-async fn records(app: &TestApp, cookie: &str, client: &str) -> Value {
+pub(crate) async fn records(app: &TestApp, cookie: &str, client: &str) -> Value {
     let response = app
         .request(
             Method::GET,
@@ -34,17 +34,23 @@ async fn records(app: &TestApp, cookie: &str, client: &str) -> Value {
     Value::Object(by_id)
 }
 
-fn rsvp(mutation_id: u64, rsvp_id: &str, event_id: &str, adults: u32, children: u32) -> Value {
+pub(crate) fn rsvp(
+    mutation_id: u64,
+    rsvp_id: &str,
+    event_id: &str,
+    adults: u32,
+    children: u32,
+) -> Value {
     json!({"id": mutation_id, "op": {"op": "command", "name": "rsvp", "args": {
         "rsvp_id": rsvp_id, "event_id": event_id, "adults": adults, "children": children}}})
 }
 
-fn cancel(mutation_id: u64, rsvp_id: &str) -> Value {
+pub(crate) fn cancel(mutation_id: u64, rsvp_id: &str) -> Value {
     json!({"id": mutation_id, "op": {"op": "command", "name": "cancel_rsvp",
            "args": {"rsvp_id": rsvp_id}}})
 }
 
-fn outcomes(answer: &Value) -> Vec<String> {
+pub(crate) fn outcomes(answer: &Value) -> Vec<String> {
     answer["results"]
         .as_array()
         .unwrap()
@@ -363,4 +369,42 @@ async fn a_push_mixing_writes_and_commands_is_decided_in_order() {
         .await
         .unwrap();
     assert_eq!(rows, 1);
+}
+
+#[tokio::test]
+async fn the_demo_board_has_a_month_of_events_and_a_full_class_with_a_waiting_list() {
+    let app = spawn_app().await;
+    server::demo::seed(&app.db).await.unwrap();
+    assert_eq!(
+        server::demo::seed(&app.db).await.unwrap(),
+        0,
+        "seeding twice adds nothing"
+    );
+    let hanako = app.sign_in("hanako", server::demo::DEMO_PASSWORD).await;
+    let seen = records(&app, &hanako, "hanako-phone").await;
+    let seen = seen.as_object().unwrap();
+    let events: Vec<&Value> = seen
+        .values()
+        .filter(|r| r["collection"] == "event")
+        .collect();
+    assert_eq!(events.len(), 14, "8 events and the fair's 6 programmes");
+    for event in &events {
+        let body: domain::events::Event = serde_json::from_value(event["body"].clone()).unwrap();
+        assert_eq!(body.validate(), Ok(()), "{}", body.title);
+    }
+    let programmes = events
+        .iter()
+        .filter(|e| e["body"]["fair_id"] == "0193a6f0-0000-7000-8000-0000000e0f00")
+        .count();
+    assert_eq!(programmes, 6, "the fair runs at six libraries");
+    let class = "0193a6f0-0000-7000-8000-0000000e0005";
+    assert_eq!(
+        seen[&format!("places-{class}")]["body"],
+        json!({"event_id": class, "confirmed": 5, "waitlisted": 1, "left": 0})
+    );
+    let mine = &seen["0193a6f0-0000-7000-8000-0000000e05a4"]["body"];
+    assert_eq!(
+        (&mine["status"], &mine["position"]),
+        (&json!("waitlisted"), &json!(1))
+    );
 }
