@@ -41,6 +41,7 @@ fn EventView(id: String) -> impl IntoView {
     // Drawn again only when something this page shows changes, not on every sync (a
     // code being typed at the door must not be wiped by an unrelated pull).
     let found = Memo::new(move |_| loaded.board.with(|b| focus(b, &id)));
+    let said = Said::default();
     move || {
         let Some((listed, board)) = found.get() else {
             return if loaded.ready.get() {
@@ -58,7 +59,30 @@ fn EventView(id: String) -> impl IntoView {
                 .into_any()
             };
         };
-        view! { <EventBody listed board loaded /> }.into_any()
+        view! { <EventBody listed board loaded said /> }.into_any()
+    }
+}
+
+/// What the page said after an action and the check-in code being typed: kept outside
+/// the part drawn again when the event's data changes (which an action itself causes).
+#[derive(Clone, Copy)]
+struct Said {
+    rsvp_error: RwSignal<Option<String>>,
+    rsvp_done: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+    done: RwSignal<Option<String>>,
+    code: RwSignal<String>,
+}
+
+impl Default for Said {
+    fn default() -> Said {
+        Said {
+            rsvp_error: RwSignal::new(None),
+            rsvp_done: RwSignal::new(None),
+            error: RwSignal::new(None),
+            done: RwSignal::new(None),
+            code: RwSignal::new(String::new()),
+        }
     }
 }
 
@@ -105,7 +129,7 @@ fn focus(board: &Board, id: &str) -> Option<(Listed, Board)> {
 }
 
 #[component]
-fn EventBody(listed: Listed, board: Board, loaded: Loaded) -> impl IntoView {
+fn EventBody(listed: Listed, board: Board, loaded: Loaded, said: Said) -> impl IntoView {
     let i18n = use_i18n();
     let account = Account::get();
     let event = listed.event.clone();
@@ -199,12 +223,12 @@ fn EventBody(listed: Listed, board: Board, loaded: Loaded) -> impl IntoView {
         })}
         {(!programmes.is_empty()).then(|| view! { <Programmes programmes board=board.clone() loaded /> })}
         {(!listed.is_draft() && event.rsvp_needed).then(|| view! {
-            <Rsvp event_id=id.clone() event=event.clone() mine=mine.clone() left=taken.and_then(|t| t.left) />
+            <Rsvp event_id=id.clone() event=event.clone() mine=mine.clone() left=taken.and_then(|t| t.left) said />
         })}
         {(!listed.is_draft() && !event.rsvp_needed && !event.cancelled).then(|| view! {
             <p class="card">{t!(i18n, event_no_rsvp)}</p>
         })}
-        {edits.then(|| view! { <EditorTools listed=listed.clone() attendees=board.attendees.get(&id).cloned() checking_in=board.checking_in.clone() /> })}
+        {edits.then(|| view! { <EditorTools listed=listed.clone() attendees=board.attendees.get(&id).cloned() checking_in=board.checking_in.clone() said /> })}
         <p><Link page=Page::Events class="text-link">{t!(i18n, event_back)}</Link></p>
     }
 }
@@ -239,14 +263,19 @@ fn Programmes(programmes: Vec<Listed>, board: Board, loaded: Loaded) -> impl Int
 
 /// The RSVP: a form, or where the person stands and a way to cancel.
 #[component]
-fn Rsvp(event_id: String, event: Event, mine: Option<Mine>, left: Option<u32>) -> impl IntoView {
+fn Rsvp(
+    event_id: String,
+    event: Event,
+    mine: Option<Mine>,
+    left: Option<u32>,
+    said: Said,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sync = Sync::get();
     let adults = RwSignal::new(String::from("1"));
     let children = RwSignal::new(String::from("0"));
     let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
+    let (error, done) = (said.rsvp_error, said.rsvp_done);
     let confirm_cancel = RwSignal::new(false);
     let send = {
         let event_id = event_id.clone();
@@ -402,6 +431,7 @@ fn EditorTools(
     listed: Listed,
     attendees: Option<Attendees>,
     checking_in: Vec<String>,
+    said: Said,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = Sync::get();
@@ -459,7 +489,7 @@ fn EditorTools(
             })}
             <FormError error />
             {(!listed.is_draft() && listed.event.rsvp_needed).then(|| view! {
-                <AttendeeList event_id=id.clone() attendees checking_in />
+                <AttendeeList event_id=id.clone() attendees checking_in said />
             })}
         </section>
     }
@@ -471,6 +501,7 @@ fn AttendeeList(
     event_id: String,
     attendees: Option<Attendees>,
     checking_in: Vec<String>,
+    said: Said,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = Sync::get();
@@ -491,10 +522,10 @@ fn AttendeeList(
         })
         .map(|p| p.adults + p.children)
         .sum();
-    let code = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
+    let Said {
+        error, done, code, ..
+    } = said;
     let check_in = {
         let parties = parties.clone();
         move |e: leptos::ev::SubmitEvent| {
