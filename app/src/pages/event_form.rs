@@ -20,7 +20,7 @@ use crate::{
     board::Listed,
     form::{FormError, Submit, begin_submit},
     i18n::*,
-    shell::{Link, navigate},
+    shell::{Link, Router},
     sync::Sync,
 };
 
@@ -77,6 +77,8 @@ fn EventForm(existing: Option<Listed>) -> impl IntoView {
     let i18n = use_i18n();
     let account = Account::get();
     let sync = Sync::get();
+    // Captured now: after an `await` there is no reactive owner to find it from.
+    let router = Router::get();
     let loaded = use_board();
     let mine: Vec<(String, String)> = account
         .me()
@@ -237,8 +239,8 @@ fn EventForm(existing: Option<Listed>) -> impl IntoView {
             };
             pending.set(false);
             match result {
-                Ok((id, true)) => navigate(Id::parse(&id).map_or(Page::Events, Page::Event)),
-                Ok((_, false)) => navigate(Page::Events),
+                Ok((id, true)) => router.go(Id::parse(&id).map_or(Page::Events, Page::Event)),
+                Ok((_, false)) => router.go(Page::Events),
                 Err(e) => form_error.set(Some(
                     t_string!(i18n, notes_save_failed, reason = e.0).to_string(),
                 )),

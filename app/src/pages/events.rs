@@ -23,7 +23,7 @@ use crate::{
     form::FormError,
     i18n::*,
     settings,
-    shell::{Link, navigate},
+    shell::{Link, Router},
     sync::Sync,
 };
 
@@ -566,6 +566,7 @@ fn Month(
 fn Notices(loaded: Loaded) -> impl IntoView {
     let i18n = use_i18n();
     let sync = Sync::get();
+    let router = Router::get();
     move || {
         let notices = loaded.board.with(|b| b.notices.clone());
         if notices.is_empty() {
@@ -594,7 +595,7 @@ fn Notices(loaded: Loaded) -> impl IntoView {
                                 <p>{format!("{day} {time} ・ {}", notice.venue)}</p>
                                 <div class="page-actions">
                                     {page.map(|page| view! {
-                                        <button type="button" class="button secondary" on:click=move |_| navigate(page)>
+                                        <button type="button" class="button secondary" on:click=move |_| router.go(page)>
                                             {t!(i18n, notice_open)}
                                         </button>
                                     })}

@@ -161,12 +161,14 @@ impl Page {
         match self {
             Page::Home => home::Home().into_any(),
             Page::Handbook => handbook::Handbook().into_any(),
-            Page::Events => events::Events().into_any(),
-            Page::Event(id) => event::EventPage(event::EventPageProps { id }).into_any(),
-            Page::EventNew => event_form::EventNew().into_any(),
-            Page::EventEdit(id) => {
-                event_form::EventEdit(event_form::EventEditProps { id }).into_any()
+            Page::Events => localized(|| events::Events().into_any()),
+            Page::Event(id) => {
+                localized(move || event::EventPage(event::EventPageProps { id }).into_any())
             }
+            Page::EventNew => localized(|| event_form::EventNew().into_any()),
+            Page::EventEdit(id) => localized(move || {
+                event_form::EventEdit(event_form::EventEditProps { id }).into_any()
+            }),
             Page::Circulars => circulars::Circulars().into_any(),
             Page::Circular(id) => {
                 circulars::CircularPage(circulars::CircularPageProps { id }).into_any()
