@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+pub mod calendar_links;
 mod circulars;
 mod college;
 mod events;
