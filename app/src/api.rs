@@ -8,6 +8,7 @@ use domain::{
     ErrorCode, Lang,
     accounts::{ChangePassword, Me, SessionInfo, SignIn, SignUp},
     admin::{AuditPage, AuditVerification, RolesUpdate, UserSummary},
+    calendar::{CalendarFeed, CalendarFeedStatus},
     error::ApiErrorBody,
     families::{AcceptInvite, ChildUpdate, Consent, Family, Invite, NewFamily, NewInvite},
     sync::protocol::{PullRequest, PullResponse, PushRequest, PushResponse},
@@ -252,4 +253,19 @@ pub async fn sync_pull(request: &PullRequest) -> Result<PullResponse, ApiError> 
 /// Every association (名前 and area), for the event board's filters and names.
 pub async fn associations() -> Result<Vec<domain::associations::Association>, ApiError> {
     get("/api/associations").await
+}
+
+// Calendar feeds.
+
+pub async fn calendar_feed_status() -> Result<CalendarFeedStatus, ApiError> {
+    get("/api/me/calendar-feed").await
+}
+
+/// Makes (or replaces) the private "my RSVPs" feed; its address comes this once.
+pub async fn create_calendar_feed() -> Result<CalendarFeed, ApiError> {
+    call::<(), CalendarFeed>("POST", "/api/me/calendar-feed", None).await
+}
+
+pub async fn stop_calendar_feed() -> Result<(), ApiError> {
+    act::<()>("DELETE", "/api/me/calendar-feed", None).await
 }

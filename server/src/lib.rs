@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod admin;
 pub mod associations;
 pub mod audit;
+pub mod calendar;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -120,6 +121,14 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .routes(routes!(admin::verify_audit))
         .routes(routes!(sync::push))
         .routes(routes!(sync::pull))
+        .routes(routes!(calendar::event_file))
+        .routes(routes!(calendar::association_feed))
+        .routes(routes!(calendar::rsvp_feed))
+        .routes(routes!(
+            calendar::feed_status,
+            calendar::create_feed,
+            calendar::revoke_feed
+        ))
         .routes(routes!(openapi::document))
         .split_for_parts()
 }

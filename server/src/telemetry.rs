@@ -1,5 +1,6 @@
 //! Structured logs with `tracing`. Each request runs in a span carrying its request id,
-//! method and path — never the query string or body, so no personal data reaches the log.
+//! method and path — never the query string or body, so no personal data reaches the log,
+//! and never a private calendar feed's secret (`calendar::loggable_path`).
 
 use axum::http::Request;
 use tower_http::{request_id::RequestId, trace::MakeSpan};
@@ -36,7 +37,7 @@ impl<B> MakeSpan<B> for RequestSpan {
             "request",
             request_id = %id,
             method = %request.method(),
-            path = %request.uri().path(),
+            path = %crate::calendar::loggable_path(request.uri().path()),
         )
     }
 }

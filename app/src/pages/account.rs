@@ -36,6 +36,7 @@ pub fn AccountPage() -> impl IntoView {
             <Associations />
             <Devices />
             <PasswordForm />
+            <super::calendar_links::CalendarFeeds />
         </RequireSignIn>
     }
 }

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use super::{
     Id, Page, RequireSignIn,
+    calendar_links::AddToCalendar,
     events::{EventBadges, EventCard, Loaded, category_name, lang, use_board, when},
 };
 use crate::{
@@ -218,6 +219,7 @@ fn EventBody(listed: Listed, board: Board, loaded: Loaded, said: Said) -> impl I
                 </a>
             </p>
         })}
+        {(!listed.is_draft()).then(|| view! { <AddToCalendar event_id=id.clone() /> })}
         {(!event.description.is_empty()).then(|| view! {
             <p class="event-description">{event.description.clone()}</p>
         })}

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod calendar_links;
 mod circulars;
 mod college;
 mod event;

@@ -257,6 +257,44 @@ fn table() -> Vec<Row> {
             None,
             [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
+        // Calendar files: one published event for the signed-in; an association's feed
+        // for calendar apps, which cannot sign in; a private feed only by its secret.
+        row(
+            M::GET,
+            "/api/events/{missing}/calendar.ics",
+            None,
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            M::GET,
+            "/api/cal/associations/{association_ics}",
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::GET,
+            "/api/cal/u/{unknown_feed}",
+            None,
+            [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            M::GET,
+            "/api/me/calendar-feed",
+            None,
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::POST,
+            "/api/me/calendar-feed",
+            None,
+            [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
+        ),
+        row(
+            M::DELETE,
+            "/api/me/calendar-feed",
+            None,
+            [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204],
+        ),
         row(
             M::GET,
             "/api/admin/audit",
@@ -377,6 +415,8 @@ async fn fixture(app: &TestApp, state: &AppState, n: usize) -> Fixture {
             invite["code"].as_str().expect("invite code").to_owned(),
         ),
         ("{association}", association_ids[0].clone()),
+        ("{association_ics}", format!("{}.ics", association_ids[0])),
+        ("{unknown_feed}", format!("{}.ics", "A".repeat(43))),
         ("{user}", ids[&Resident].clone()),
     ]);
     Fixture {
@@ -506,6 +546,8 @@ fn documented_path(path: &str) -> String {
         ("{member}", "{user_id}"),
         ("{association}", "{id}"),
         ("{user}", "{user_id}"),
+        ("{association_ics}", "{file}"),
+        ("{unknown_feed}", "{file}"),
     ]
     .iter()
     .fold(path.to_owned(), |p, (from, to)| p.replace(from, to))
