@@ -11,6 +11,7 @@ use domain::{
     calendar::{CalendarFeed, CalendarFeedStatus},
     error::ApiErrorBody,
     families::{AcceptInvite, ChildUpdate, Consent, Family, Invite, NewFamily, NewInvite},
+    moderation::{Decision, Moderation, ReportedTarget},
     sync::protocol::{PullRequest, PullResponse, PushRequest, PushResponse},
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -231,6 +232,20 @@ pub async fn audit(before: Option<i64>) -> Result<AuditPage, ApiError> {
 
 pub async fn verify_audit() -> Result<AuditVerification, ApiError> {
     get("/api/admin/audit/verify").await
+}
+
+// Moderation (admins; online only).
+
+pub async fn reports() -> Result<Vec<ReportedTarget>, ApiError> {
+    get("/api/admin/reports").await
+}
+
+pub async fn moderate(target_id: &str, decision: &Decision) -> Result<Moderation, ApiError> {
+    let path = format!(
+        "/api/admin/moderation/{}",
+        js_sys::encode_uri_component(target_id)
+    );
+    call("POST", &path, Some(decision)).await
 }
 
 // Offline sync (docs/sync.md).

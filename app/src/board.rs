@@ -12,10 +12,11 @@ use domain::{
         ATTENDEES_COLLECTION, Attendees, EVENT_COLLECTION, Event, NOTICE_COLLECTION, Notice,
         PLACES_COLLECTION, RSVP_COLLECTION, Rsvp, Status, Taken,
     },
+    moderation::MODERATION_COLLECTION,
     sync::{commands::Command, protocol::Scope, view::Item},
 };
 
-use crate::{api, browser, sync::Sync};
+use crate::{api, browser, pages::report::hidden_targets, sync::Sync};
 
 /// An event on the board (or a draft).
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +28,9 @@ pub struct Listed {
     pub pending: bool,
     /// Its words, folded for search ([`domain::search`]).
     pub folded: String,
+    /// Hidden after residents' reports, until an admin looks (only its association's
+    /// editors still see it, marked so).
+    pub hidden: bool,
 }
 
 impl Listed {
@@ -103,6 +107,7 @@ fn listed(items: Vec<Item>) -> Vec<Listed> {
                 id: item.record.id,
                 scope: item.record.scope,
                 pending: item.pending,
+                hidden: false,
                 event,
             })
         })
@@ -123,10 +128,19 @@ pub async fn load(me: &Me) -> Result<Board, String> {
     let public = Scope::public();
     let own = Scope::of("user", &me.id);
     let mut board = Board::default();
-    let [events, places] = Sync::items_of([EVENT_COLLECTION, PLACES_COLLECTION], &public)
-        .await
-        .map_err(|e| e.0)?;
+    let [events, places, moderation] = Sync::items_of(
+        [EVENT_COLLECTION, PLACES_COLLECTION, MODERATION_COLLECTION],
+        &public,
+    )
+    .await
+    .map_err(|e| e.0)?;
+    let hidden = hidden_targets(&moderation);
+    let mine = edited(me);
     let mut events = listed(events);
+    events.retain_mut(|l| {
+        l.hidden = hidden.contains(&l.id);
+        !l.hidden || mine.contains(&l.event.association_id)
+    });
     events.sort_by(|a, b| {
         (&a.event.start_date, &a.event.start_time, &a.id).cmp(&(
             &b.event.start_date,

@@ -41,6 +41,10 @@ pub struct AuditEntry {
     pub object_id: String,
     /// `allowed`, `denied` or `failed`.
     pub outcome: String,
+    /// Why, in the acting person's words, for decisions that need one (an admin hiding
+    /// or showing a reported event or circular). Part of the hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// SHA-256 of the previous entry's hash and this entry's fields, hex.
     pub hash: String,
 }

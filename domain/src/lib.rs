@@ -15,6 +15,7 @@ pub mod families;
 pub mod handbook;
 pub mod health;
 pub mod lang;
+pub mod moderation;
 pub mod search;
 pub mod settings;
 pub mod sync;

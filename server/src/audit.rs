@@ -51,13 +51,22 @@ pub struct Event<'a> {
 
 /// Appends an entry to the chain.
 pub async fn record(db: &Db, event: Event<'_>) -> Result<(), sqlx::Error> {
+    record_with_reason(db, event, None).await
+}
+
+/// Appends an entry with the reason the actor gave (an admin's moderation decision).
+pub async fn record_with_reason(
+    db: &Db,
+    event: Event<'_>,
+    reason: Option<&str>,
+) -> Result<(), sqlx::Error> {
     let actor = event.actor.map(|u| u.id.clone());
     let session = event.actor.map(CurrentUser::session_fingerprint);
     let _guard = APPEND.lock().await;
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match append(db, &event, actor.as_deref(), session.as_deref()).await {
+        match append(db, &event, actor.as_deref(), session.as_deref(), reason).await {
             Ok(()) => return Ok(()),
             Err(error) if attempt < 5 && is_retryable(&error) => {
                 tokio::time::sleep(std::time::Duration::from_millis(10 * attempt)).await;
@@ -83,6 +92,7 @@ async fn append(
     event: &Event<'_>,
     actor: Option<&str>,
     session: Option<&str>,
+    reason: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -104,12 +114,14 @@ async fn append(
         object_type: event.object_type.to_owned(),
         object_id: event.object_id.to_owned(),
         outcome: event.outcome.as_str().to_owned(),
+        reason: reason.map(str::to_owned),
         hash: String::new(),
     };
     let hash = chain_hash(&prev_hash, &entry);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, session, action, object_type, object_id, \
-         outcome, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         outcome, prev_hash, hash, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(entry.seq)
     .bind(&entry.at)
@@ -121,14 +133,16 @@ async fn append(
     .bind(&entry.outcome)
     .bind(&prev_hash)
     .bind(&hash)
+    .bind(entry.reason.as_deref())
     .execute(&mut *tx)
     .await?;
     tx.commit().await
 }
 
-/// SHA-256 over the previous hash and every field of the entry, one per line.
+/// SHA-256 over the previous hash and every field of the entry, one per line. A reason,
+/// when there is one, is the last line (entries without one hash as they always did).
 pub fn chain_hash(prev_hash: &str, entry: &AuditEntry) -> String {
-    let text = [
+    let mut text = [
         prev_hash,
         &entry.seq.to_string(),
         &entry.at,
@@ -140,6 +154,10 @@ pub fn chain_hash(prev_hash: &str, entry: &AuditEntry) -> String {
         &entry.outcome,
     ]
     .join("\n");
+    if let Some(reason) = &entry.reason {
+        text.push('\n');
+        text.push_str(reason);
+    }
     hex(&Sha256::digest(text.as_bytes()))
 }
 
@@ -154,6 +172,7 @@ fn entry_from(row: &sqlx::any::AnyRow) -> Result<(AuditEntry, String), sqlx::Err
             object_type: row.try_get("object_type")?,
             object_id: row.try_get("object_id")?,
             outcome: row.try_get("outcome")?,
+            reason: row.try_get("reason")?,
             hash: row.try_get("hash")?,
         },
         row.try_get("prev_hash")?,
@@ -161,7 +180,7 @@ fn entry_from(row: &sqlx::any::AnyRow) -> Result<(AuditEntry, String), sqlx::Err
 }
 
 const COLUMNS: &str =
-    "seq, at, actor, session, action, object_type, object_id, outcome, prev_hash, hash";
+    "seq, at, actor, session, action, object_type, object_id, outcome, prev_hash, hash, reason";
 
 /// Walks the whole chain from the first row: sequence numbers without gaps, each row
 /// pointing at the previous hash, each hash matching its fields.

@@ -271,6 +271,8 @@ pub async fn decide(
                 version: *seq as u64,
             })
         }
+        // Decided by `moderation::decide`, which `sync::push` calls for it.
+        Command::Report { .. } => Ok(refused(Refusal::UnknownCommand)),
     }
 }
 

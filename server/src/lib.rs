@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod associations;
+pub mod attendees;
 pub mod audit;
 pub mod calendar;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod families;
 pub mod health;
+pub mod moderation;
 pub mod openapi;
 pub mod passwords;
 pub mod security;
@@ -119,6 +121,9 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .routes(routes!(admin::end_sessions))
         .routes(routes!(admin::audit_log))
         .routes(routes!(admin::verify_audit))
+        .routes(routes!(moderation::reports))
+        .routes(routes!(moderation::review))
+        .routes(routes!(attendees::csv))
         .routes(routes!(sync::push))
         .routes(routes!(sync::pull))
         .routes(routes!(calendar::event_file))

@@ -31,7 +31,7 @@ use crate::{
     AppState,
     db::{self, Db},
     error::{AppError, JsonBody},
-    events,
+    events, moderation,
     sessions::CurrentUser,
 };
 
@@ -164,6 +164,16 @@ pub async fn push(
                     let changed = std::mem::take(&mut batch.changed_events);
                     events::notify_changed(&mut tx, &request.client_id, &mut seq, changed).await?;
                     let outcome = match Command::parse(name, args) {
+                        Ok(Command::Report {
+                            report_id,
+                            target_id,
+                            reason,
+                        }) => {
+                            let client = &request.client_id;
+                            let report = (report_id, target_id, reason);
+                            moderation::decide(&mut tx, &user, &reach, client, report, &mut seq)
+                                .await?
+                        }
                         Ok(command) => {
                             let client = &request.client_id;
                             events::decide(&mut tx, &user, &reach, client, command, &mut seq)

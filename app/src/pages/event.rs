@@ -7,6 +7,7 @@
 
 use domain::{
     events::{self, Attendees, EVENT_COLLECTION, Event, MAX_PARTY, Status},
+    moderation::Kind,
     sync::commands::Command,
 };
 use leptos::prelude::*;
@@ -15,6 +16,7 @@ use super::{
     Id, Page, RequireSignIn,
     calendar_links::AddToCalendar,
     events::{EventBadges, EventCard, Loaded, category_name, lang, use_board, when},
+    report::ReportButton,
 };
 use crate::{
     account::Account,
@@ -229,6 +231,9 @@ fn EventBody(listed: Listed, board: Board, loaded: Loaded, said: Said) -> impl I
         })}
         {(!listed.is_draft() && !event.rsvp_needed && !event.cancelled).then(|| view! {
             <p class="card">{t!(i18n, event_no_rsvp)}</p>
+        })}
+        {(!listed.is_draft() && !edits).then(|| view! {
+            <ReportButton target_id=id.clone() kind=Kind::Event />
         })}
         {edits.then(|| view! { <EditorTools listed=listed.clone() attendees=board.attendees.get(&id).cloned() checking_in=board.checking_in.clone() said /> })}
         <p><Link page=Page::Events class="text-link">{t!(i18n, event_back)}</Link></p>

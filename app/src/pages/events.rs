@@ -148,6 +148,9 @@ pub(super) fn EventBadges(listed: Listed, board: Board) -> impl IntoView {
     if listed.is_draft() {
         badges.push((t_string!(i18n, event_draft).to_string(), "badge"));
     }
+    if listed.hidden {
+        badges.push((t_string!(i18n, event_hidden).to_string(), "badge alert"));
+    }
     if listed.pending {
         badges.push((t_string!(i18n, badge_pending).to_string(), "badge pending"));
     }

@@ -14,6 +14,7 @@ mod handbook;
 mod home;
 mod install;
 mod not_found;
+pub mod report;
 mod settings;
 mod sign_in;
 

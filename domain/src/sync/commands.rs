@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::protocol::{Op, Refusal};
 use crate::events::{ATTENDEES_COLLECTION, NOTICE_COLLECTION, PLACES_COLLECTION, RSVP_COLLECTION};
+use crate::moderation::{MODERATION_COLLECTION, REPORT_COLLECTION};
 
 /// Every command the server knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,10 +27,18 @@ pub enum Command {
     /// 受付: an editor of the event's association marks a party as arrived (typed from
     /// the code on the resident's phone; decided once, repeats change nothing).
     CheckIn { rsvp_id: String },
+    /// 問題を報告: a resident reports an event or a circular, with a reason of 1–400
+    /// characters (`domain::moderation`). `report_id` is a UUIDv7 the phone made; one
+    /// report per resident and target counts.
+    Report {
+        report_id: String,
+        target_id: String,
+        reason: String,
+    },
 }
 
 /// The names of [`Command`]'s variants as they travel.
-pub const NAMES: [&str; 3] = ["rsvp", "cancel_rsvp", "check_in"];
+pub const NAMES: [&str; 4] = ["rsvp", "cancel_rsvp", "check_in", "report"];
 
 impl Command {
     /// Reads a pushed command: an unknown name is `unknown_command`, known but
@@ -45,6 +54,15 @@ impl Command {
                 rsvp_id, event_id, ..
             } => valid_id(rsvp_id) && valid_id(event_id),
             Command::CancelRsvp { rsvp_id } | Command::CheckIn { rsvp_id } => valid_id(rsvp_id),
+            Command::Report {
+                report_id,
+                target_id,
+                reason,
+            } => {
+                valid_id(report_id)
+                    && valid_id(target_id)
+                    && crate::moderation::check_reason(reason).is_ok()
+            }
         };
         if ids_ok {
             Ok(command)
@@ -80,6 +98,8 @@ pub fn written_by_commands(collection: &str) -> bool {
         PLACES_COLLECTION,
         NOTICE_COLLECTION,
         ATTENDEES_COLLECTION,
+        MODERATION_COLLECTION,
+        REPORT_COLLECTION,
     ]
     .contains(&collection)
 }
@@ -135,5 +155,39 @@ mod tests {
             ),
             Err(Refusal::Validation)
         );
+    }
+
+    #[test]
+    fn a_report_needs_ids_and_a_reason_of_1_to_400_characters() {
+        let report = |reason: &str| {
+            Command::parse(
+                "report",
+                &json!({"report_id": "0193-r", "target_id": "0193-e", "reason": reason}),
+            )
+        };
+        assert_eq!(
+            report("不適切な内容"),
+            Ok(Command::Report {
+                report_id: "0193-r".into(),
+                target_id: "0193-e".into(),
+                reason: "不適切な内容".into(),
+            })
+        );
+        assert_eq!(report(""), Err(Refusal::Validation));
+        assert_eq!(report(&"長".repeat(401)), Err(Refusal::Validation));
+        assert_eq!(
+            Command::parse(
+                "report",
+                &json!({"report_id": "0193-r", "target_id": "no spaces", "reason": "x"})
+            ),
+            Err(Refusal::Validation)
+        );
+    }
+
+    #[test]
+    fn moderation_and_reports_are_written_by_the_server_only() {
+        assert!(written_by_commands("moderation"));
+        assert!(written_by_commands("report"));
+        assert!(!deletable_by_reader("report"));
     }
 }

@@ -168,6 +168,8 @@ impl Server {
                     }
                     // The simulated residents edit no association: as on the server.
                     Command::CheckIn { .. } => Err(Refusal::Permission),
+                    // The simulated board has no events or circulars one could report.
+                    Command::Report { .. } => Err(Refusal::Validation),
                 };
                 match changed {
                     Ok(changed) if changed.is_empty() => Outcome::Applied { version: 0 },

@@ -307,6 +307,25 @@ fn table() -> Vec<Row> {
             None,
             [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
         ),
+        row(
+            M::GET,
+            "/api/admin/reports",
+            None,
+            [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            M::POST,
+            "/api/admin/moderation/{target}",
+            Some(json!({"hidden": true, "reason": "行事ではない宣伝のため"})),
+            [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        // Association A's published event: on the board for all, its list the editors'.
+        row(
+            M::GET,
+            "/api/events/{event}/attendees.csv",
+            None,
+            [401, 403, 403, 403, 403, 200, 403, 403, 403, 403, 200],
+        ),
     ]
 }
 
@@ -403,8 +422,26 @@ async fn fixture(app: &TestApp, state: &AppState, n: usize) -> Fixture {
         .await
         .unwrap();
 
+    // Association A's editor publishes an event on the board.
+    let event = format!("matrix-event-{n}");
+    let published = app
+        .post_json(
+            "/api/sync/push",
+            &json!({"client_id": format!("matrix-editor-{n}"), "mutations": [
+                {"id": 1, "op": {"op": "put", "id": event, "collection": "event",
+                 "scope": "public", "base_version": 0, "body": {
+                    "association_id": association_ids[0], "title": "防災訓練",
+                    "category": "disaster_prep", "start_date": "2026-12-06",
+                    "end_date": "2026-12-06", "venue": "桜台公園", "rsvp_needed": true}}}]}),
+            Some(&cookies[&Editor]),
+        )
+        .await;
+    assert_eq!(published.status(), 200);
+
     let values = HashMap::from([
         ("{fresh}", format!("fresh-{n}")),
+        ("{event}", event.clone()),
+        ("{target}", event),
         ("{resident_login}", format!("resident-{n}")),
         ("{resident_session}", resident_session),
         ("{family}", family_a),
@@ -548,6 +585,8 @@ fn documented_path(path: &str) -> String {
         ("{user}", "{user_id}"),
         ("{association_ics}", "{file}"),
         ("{unknown_feed}", "{file}"),
+        ("{event}", "{id}"),
+        ("{target}", "{target_id}"),
     ]
     .iter()
     .fold(path.to_owned(), |p, (from, to)| p.replace(from, to))

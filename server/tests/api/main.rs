@@ -4,6 +4,7 @@
 
 mod accounts;
 mod associations;
+mod attendees_csv;
 mod audit;
 mod authz;
 mod binary;
@@ -16,6 +17,7 @@ mod families;
 mod hardening;
 mod health;
 mod helpers;
+mod moderation;
 mod openapi;
 mod rsvp;
 mod sessions;
