@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod associations;
+pub mod circulars;
 pub mod dates;
 pub mod error;
 pub mod events;

@@ -271,6 +271,7 @@ pub async fn decide(
                 version: *seq as u64,
             })
         }
+        Command::ReadCircular { .. } => unreachable!("push sends it to circulars::decide"),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod admin;
 pub mod associations;
 pub mod audit;
+pub mod circulars;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -50,7 +51,7 @@ use crate::{
     security::Security,
 };
 
-/// The largest request body the API reads (JSON only; attachments will get their own limit).
+/// The largest request body the API reads (JSON; attachment uploads have their own limit).
 pub const API_BODY_LIMIT: usize = 64 * 1024;
 
 /// API answers of at most this many bytes are sent uncompressed.
@@ -118,6 +119,13 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .routes(routes!(admin::end_sessions))
         .routes(routes!(admin::audit_log))
         .routes(routes!(admin::verify_audit))
+        .routes(routes!(circulars::download))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(circulars::upload))
+                // Files, not JSON: this route alone reads up to 5 MiB.
+                .layer(DefaultBodyLimit::max(circulars::UPLOAD_LIMIT)),
+        )
         .routes(routes!(sync::push))
         .routes(routes!(sync::pull))
         .routes(routes!(openapi::document))

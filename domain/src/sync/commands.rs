@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::protocol::{Op, Refusal};
+use crate::circulars::{READ_COLLECTION, READERS_COLLECTION, TALLY_COLLECTION};
 use crate::events::{ATTENDEES_COLLECTION, NOTICE_COLLECTION, PLACES_COLLECTION, RSVP_COLLECTION};
 
 /// Every command the server knows.
@@ -26,10 +27,13 @@ pub enum Command {
     /// 受付: an editor of the event's association marks a party as arrived (typed from
     /// the code on the resident's phone; decided once, repeats change nothing).
     CheckIn { rsvp_id: String },
+    /// 既読: the reader opened a circular. Recorded once per person; their household
+    /// counts as read.
+    ReadCircular { circular_id: String },
 }
 
 /// The names of [`Command`]'s variants as they travel.
-pub const NAMES: [&str; 3] = ["rsvp", "cancel_rsvp", "check_in"];
+pub const NAMES: [&str; 4] = ["rsvp", "cancel_rsvp", "check_in", "read_circular"];
 
 impl Command {
     /// Reads a pushed command: an unknown name is `unknown_command`, known but
@@ -45,6 +49,7 @@ impl Command {
                 rsvp_id, event_id, ..
             } => valid_id(rsvp_id) && valid_id(event_id),
             Command::CancelRsvp { rsvp_id } | Command::CheckIn { rsvp_id } => valid_id(rsvp_id),
+            Command::ReadCircular { circular_id } => valid_id(circular_id),
         };
         if ids_ok {
             Ok(command)
@@ -80,6 +85,9 @@ pub fn written_by_commands(collection: &str) -> bool {
         PLACES_COLLECTION,
         NOTICE_COLLECTION,
         ATTENDEES_COLLECTION,
+        READ_COLLECTION,
+        TALLY_COLLECTION,
+        READERS_COLLECTION,
     ]
     .contains(&collection)
 }
@@ -126,6 +134,16 @@ mod tests {
         );
         assert_eq!(
             Command::parse("cancel_rsvp", &json!({"rsvp_id": "no spaces"})),
+            Err(Refusal::Validation)
+        );
+        assert_eq!(
+            Command::parse("read_circular", &json!({"circular_id": "0193-c"})),
+            Ok(Command::ReadCircular {
+                circular_id: "0193-c".into()
+            })
+        );
+        assert_eq!(
+            Command::parse("read_circular", &json!({"circular_id": ""})),
             Err(Refusal::Validation)
         );
         assert_eq!(

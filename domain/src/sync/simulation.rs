@@ -168,6 +168,8 @@ impl Server {
                     }
                     // The simulated residents edit no association: as on the server.
                     Command::CheckIn { .. } => Err(Refusal::Permission),
+                    // Nor do they belong to one, so they may read none of its circulars.
+                    Command::ReadCircular { .. } => Err(Refusal::Permission),
                 };
                 match changed {
                     Ok(changed) if changed.is_empty() => Outcome::Applied { version: 0 },

@@ -7,6 +7,7 @@ mod associations;
 mod audit;
 mod authz;
 mod binary;
+mod circulars;
 mod compression;
 mod dist;
 mod errors;
