@@ -201,7 +201,7 @@ impl Circular {
             return Some((Field::Body, ErrorCode::CircularInvalid));
         }
         if let Some(due) = &self.due_date
-            && !Day::parse(due).is_some_and(|due| due >= posted)
+            && Day::parse(due).is_none_or(|due| due < posted)
         {
             return Some((Field::DueDate, ErrorCode::CircularDueDateInvalid));
         }
