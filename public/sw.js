@@ -3,7 +3,11 @@
 // - Precaches the built files. `cargo xtask dist` replaces the two constants below with
 //   a hash of the build and the list of files it produced; nothing here is hand-listed.
 // - Serves the shell cache-first; pages (navigations) get the cached index.html.
-// - Never touches /api: data lives in IndexedDB and moves through the sync engine.
+// - Never touches /api, but for one thing: data lives in IndexedDB and moves through the
+//   sync engine. The exception is a circular's attachment (GET /api/attachments/{id}):
+//   fetched from the server whenever there is a connection (which checks the reader
+//   every time), and a copy kept in its own cache so that a file once opened can be read
+//   again with no signal. The app deletes that cache at sign-out.
 // - A new version waits until the person presses "reload" in the app (SKIP_WAITING),
 //   so one page never mixes two versions.
 
@@ -12,6 +16,7 @@ const PRECACHE = [];
 
 const CACHE = `tsunagaru-shell-${VERSION}`;
 const SHELL = "/index.html";
+const ATTACHMENTS = "tsunagaru-attachments";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -43,6 +48,10 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/attachments/")) {
+    event.respondWith(attachment(event));
+    return;
+  }
   if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return;
 
   if (request.mode === "navigate") {
@@ -55,3 +64,23 @@ self.addEventListener("fetch", (event) => {
     caches.match(request, { cacheName: CACHE }).then((cached) => cached || fetch(request)),
   );
 });
+
+// Network first; the kept copy only when the network fails. Only whole 200 answers are
+// kept (not a refusal, not a 304 or a range).
+async function attachment(event) {
+  const request = event.request;
+  try {
+    const response = await fetch(request);
+    if (response.status === 200) {
+      const copy = response.clone();
+      event.waitUntil(
+        caches.open(ATTACHMENTS).then((cache) => cache.put(request.url, copy)).catch(() => {}),
+      );
+    }
+    return response;
+  } catch (error) {
+    const cached = await caches.match(request.url, { cacheName: ATTACHMENTS });
+    if (cached) return cached;
+    throw error;
+  }
+}

@@ -75,6 +75,16 @@ impl ApiError {
 
 /// Sends one request and returns the body text of a 2xx answer.
 async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    let body = body.map(|text| (JsValue::from_str(&text), "application/json"));
+    send_body(method, path, body).await
+}
+
+/// [`send`] with any body the browser can send (a file, say) and its Content-Type.
+async fn send_body(
+    method: &str,
+    path: &str,
+    body: Option<(JsValue, &str)>,
+) -> Result<String, ApiError> {
     let window = web_sys::window().ok_or(ApiError::Unreachable)?;
     let headers = Headers::new().map_err(|_| ApiError::Unreachable)?;
     let _ = headers.append("Accept", "application/json");
@@ -82,9 +92,9 @@ async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, 
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
-    if let Some(body) = body {
-        let _ = headers.append("Content-Type", "application/json");
-        init.set_body(&JsValue::from_str(&body));
+    if let Some((body, content_type)) = body {
+        let _ = headers.append("Content-Type", content_type);
+        init.set_body(&body);
     }
     init.set_headers(&headers);
 
@@ -283,4 +293,18 @@ pub async fn create_calendar_feed() -> Result<CalendarFeed, ApiError> {
 
 pub async fn stop_calendar_feed() -> Result<(), ApiError> {
     act::<()>("DELETE", "/api/me/calendar-feed", None).await
+}
+
+// Circulars.
+
+/// Uploads a file for a circular (editors; needs a connection). The browser sends the
+/// file as it is; the server judges what it is by its content.
+pub async fn upload_attachment(
+    association_id: &str,
+    file: &web_sys::File,
+) -> Result<domain::circulars::Uploaded, ApiError> {
+    let path = format!("/api/associations/{association_id}/attachments");
+    let body = Some((JsValue::from(file.clone()), "application/octet-stream"));
+    let text = send_body("PUT", &path, body).await?;
+    serde_json::from_str(&text).map_err(|_| ApiError::from_code(ErrorCode::Internal))
 }

@@ -134,6 +134,17 @@ pub fn format_moment(moment: &str, lang: domain::Lang) -> String {
     )
 }
 
+/// A month (`YYYY-MM`) in words: 2026年11月, November 2026.
+pub fn format_month(month: &str, lang: domain::Lang) -> String {
+    let day = format!("{month}-01");
+    let text = format_with(
+        &day,
+        lang,
+        &[("year", "numeric"), ("month", "long"), ("timeZone", "UTC")],
+    );
+    if text == day { month.to_owned() } else { text }
+}
+
 fn format_with(text: &str, lang: domain::Lang, options: &[(&str, &str)]) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(text));
     if date.get_time().is_nan() {

@@ -83,6 +83,8 @@ pub enum ErrorCode {
     EventPlacesInvalid,
     /// A circular needs a title of 1–80 characters and a text of at most 8000.
     CircularInvalid,
+    /// A circular's due date must be a real day, on or after the day it is posted.
+    CircularDueDateInvalid,
     /// An attachment must be a JPEG, PNG or WebP picture or a PDF, judged by its content.
     AttachmentInvalid,
     /// An attachment may be at most 5 MB.
@@ -92,7 +94,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 39] = [
+    pub const ALL: [ErrorCode; 40] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -129,6 +131,7 @@ impl ErrorCode {
         ErrorCode::EventDetailsInvalid,
         ErrorCode::EventPlacesInvalid,
         ErrorCode::CircularInvalid,
+        ErrorCode::CircularDueDateInvalid,
         ErrorCode::AttachmentInvalid,
         ErrorCode::AttachmentTooLarge,
         ErrorCode::ReportReasonInvalid,
@@ -173,6 +176,7 @@ impl ErrorCode {
             ErrorCode::EventDetailsInvalid => 422,
             ErrorCode::EventPlacesInvalid => 422,
             ErrorCode::CircularInvalid => 422,
+            ErrorCode::CircularDueDateInvalid => 422,
             ErrorCode::AttachmentInvalid => 415,
             ErrorCode::AttachmentTooLarge => 413,
             ErrorCode::ReportReasonInvalid => 422,
@@ -337,6 +341,12 @@ impl ErrorCode {
             }
             (ErrorCode::CircularInvalid, Lang::En) => {
                 "A circular needs a title of 1 to 80 characters and at most 8,000 characters of text."
+            }
+            (ErrorCode::CircularDueDateInvalid, Lang::Ja) => {
+                "期限は、正しい日付で、出す日と同じ日かそれより後にしてください。"
+            }
+            (ErrorCode::CircularDueDateInvalid, Lang::En) => {
+                "The due date must be a real day, on or after the day the circular is posted."
             }
             (ErrorCode::AttachmentInvalid, Lang::Ja) => {
                 "添付できるのは写真（JPEG・PNG・WebP）かPDFだけです。"

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod admin;
 pub mod associations;
 pub mod calendar;
+pub mod circulars;
 pub mod dates;
 pub mod error;
 pub mod events;

@@ -92,7 +92,8 @@ pub fn rate_limited(seconds: u64, lang: Lang) -> Response {
 }
 
 /// Middleware for /api: words error answers in the caller's language, turns axum's
-/// bodiless 405 into a JSON error, and forbids caching any API answer.
+/// bodiless 405 into a JSON error, and forbids caching any API answer but those whose
+/// handler set their own `Cache-Control` (attachments).
 pub async fn localize(request: Request, next: Next) -> Response {
     let lang = request
         .headers()
@@ -133,9 +134,14 @@ pub async fn localize(request: Request, next: Next) -> Response {
         }
         None => response,
     };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // A handler that says how its answer may be kept (an attachment) is believed when
+    // it succeeds; everything else is never stored.
+    let keeps = code.is_none() && response.headers().contains_key(header::CACHE_CONTROL);
+    if !keeps {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 

@@ -273,6 +273,7 @@ pub async fn decide(
         }
         // Decided by `moderation::decide`, which `sync::push` calls for it.
         Command::Report { .. } => Ok(refused(Refusal::UnknownCommand)),
+        Command::ReadCircular { .. } => Ok(refused(Refusal::UnknownCommand)),
     }
 }
 

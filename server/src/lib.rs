@@ -10,6 +10,7 @@ pub mod associations;
 pub mod attendees;
 pub mod audit;
 pub mod calendar;
+pub mod circulars;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -53,7 +54,7 @@ use crate::{
     security::Security,
 };
 
-/// The largest request body the API reads (JSON only; attachments will get their own limit).
+/// The largest request body the API reads (JSON; attachment uploads have their own limit).
 pub const API_BODY_LIMIT: usize = 64 * 1024;
 
 /// API answers of at most this many bytes are sent uncompressed.
@@ -124,6 +125,13 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .routes(routes!(moderation::reports))
         .routes(routes!(moderation::review))
         .routes(routes!(attendees::csv))
+        .routes(routes!(circulars::download))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(circulars::upload))
+                // Files, not JSON: this route alone reads up to 5 MiB.
+                .layer(DefaultBodyLimit::max(circulars::UPLOAD_LIMIT)),
+        )
         .routes(routes!(sync::push))
         .routes(routes!(sync::pull))
         .routes(routes!(calendar::event_file))

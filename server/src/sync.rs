@@ -12,6 +12,7 @@ use axum::{
 use domain::{
     ErrorCode,
     accounts::Role,
+    circulars::CIRCULAR_COLLECTION,
     events::{self as board, EVENT_COLLECTION, Event},
     sync::{
         collections,
@@ -28,7 +29,7 @@ use serde_json::{Value, value::RawValue};
 use sqlx::{Any, Row, Transaction};
 
 use crate::{
-    AppState,
+    AppState, circulars,
     db::{self, Db},
     error::{AppError, JsonBody},
     events, moderation,
@@ -140,6 +141,19 @@ pub async fn push(
     // The records this push touches, read at once; `apply` keeps them current as it
     // decides, and the writes go out together at the end (one statement per 100 rows,
     // not three per mutation).
+    // The files the pushed circulars point at, to check each is this association's.
+    let attachment_ids: Vec<String> = request.mutations[already..]
+        .iter()
+        .filter_map(|m| match &m.op {
+            Op::Put {
+                collection, body, ..
+            } if collection == CIRCULAR_COLLECTION => body
+                .pointer("/attachment/id")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            _ => None,
+        })
+        .collect();
     let mut batch = Batch {
         stored: stored_records(
             &mut tx,
@@ -148,6 +162,7 @@ pub async fn push(
                 .filter_map(|m| m.op.record_id()),
         )
         .await?,
+        attachments: circulars::attachments(&mut tx, &attachment_ids).await?,
         ..Batch::default()
     };
     let mut results = Vec::with_capacity(request.mutations.len());
@@ -163,6 +178,8 @@ pub async fn push(
                     batch.flush(&mut tx, &request.client_id, &user.id).await?;
                     let changed = std::mem::take(&mut batch.changed_events);
                     events::notify_changed(&mut tx, &request.client_id, &mut seq, changed).await?;
+                    let changed = std::mem::take(&mut batch.changed_circulars);
+                    circulars::after_writes(&mut tx, &request.client_id, &mut seq, changed).await?;
                     let outcome = match Command::parse(name, args) {
                         Ok(Command::Report {
                             report_id,
@@ -173,6 +190,18 @@ pub async fn push(
                             let report = (report_id, target_id, reason);
                             moderation::decide(&mut tx, &user, &reach, client, report, &mut seq)
                                 .await?
+                        }
+                        Ok(Command::ReadCircular { circular_id }) => {
+                            let client = &request.client_id;
+                            circulars::decide(
+                                &mut tx,
+                                &user,
+                                &reach,
+                                client,
+                                &circular_id,
+                                &mut seq,
+                            )
+                            .await?
                         }
                         Ok(command) => {
                             let client = &request.client_id;
@@ -202,6 +231,8 @@ pub async fn push(
     batch.flush(&mut tx, &request.client_id, &user.id).await?;
     let changed = std::mem::take(&mut batch.changed_events);
     events::notify_changed(&mut tx, &request.client_id, &mut seq, changed).await?;
+    let changed = std::mem::take(&mut batch.changed_circulars);
+    circulars::after_writes(&mut tx, &request.client_id, &mut seq, changed).await?;
     if let Some(last) = request.mutations.last().filter(|m| m.id > last) {
         sqlx::query("UPDATE sync_clients SET last_mutation_id = $1 WHERE client_id = $2")
             .bind(last.id as i64)
@@ -324,6 +355,11 @@ struct Batch {
     outcomes: Vec<(i64, String)>,
     /// Events moved in time or place, or called off, whose RSVPs are to be told.
     changed_events: Vec<(String, Event, board::Change)>,
+    /// Circulars posted or edited (with their association) or deleted (`None`), whose
+    /// read counts are to be written.
+    changed_circulars: Vec<(String, Option<String>)>,
+    /// The stored attachments the pushed circulars name.
+    attachments: BTreeMap<String, circulars::Stored>,
 }
 
 /// Rows per multi-row statement: 8 parameters each, far below both back-ends' limits.
@@ -498,6 +534,9 @@ fn apply(
             if let Err(reason) = collections::check(collection, scope, body) {
                 return Ok(refused(reason));
             }
+            if collection == CIRCULAR_COLLECTION && !attachment_ok(&batch.attachments, body) {
+                return Ok(refused(Refusal::Validation));
+            }
             (collection.clone(), scope.clone(), text)
         }
         (_, Some(stored)) => (
@@ -540,6 +579,13 @@ fn apply(
         return Ok(outcome);
     }
     let deleted = matches!(mutation.op, Op::Delete { .. });
+    if collection == CIRCULAR_COLLECTION {
+        let association = match scope.parts() {
+            ("association", id) if !deleted => Some(id.to_owned()),
+            _ => None,
+        };
+        batch.changed_circulars.push((id.to_owned(), association));
+    }
     let event: Option<Event> = match &mutation.op {
         Op::Put { body, .. } if collection == EVENT_COLLECTION => {
             serde_json::from_value(body.clone()).ok()
@@ -579,6 +625,24 @@ fn apply(
     );
     Ok(Outcome::Applied {
         version: *seq as u64,
+    })
+}
+
+/// Whether a circular's attachment, if it has one, was uploaded to its association and
+/// is described as stored (kind and size).
+fn attachment_ok(stored: &BTreeMap<String, circulars::Stored>, body: &Value) -> bool {
+    let Some(attachment) = body.get("attachment") else {
+        return true;
+    };
+    let Ok(attachment) =
+        serde_json::from_value::<domain::circulars::AttachmentRef>(attachment.clone())
+    else {
+        return false;
+    };
+    stored.get(&attachment.id).is_some_and(|s| {
+        Some(s.association_id.as_str()) == body.get("association_id").and_then(Value::as_str)
+            && s.kind == attachment.kind
+            && s.bytes == attachment.bytes
     })
 }
 

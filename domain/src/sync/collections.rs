@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::protocol::{Refusal, Scope};
+use crate::circulars::{CIRCULAR_COLLECTION, Circular};
 use crate::events::{EVENT_COLLECTION, Event};
 use crate::handbook::{NOTE_COLLECTION, Note};
 
@@ -30,6 +31,16 @@ pub fn check(collection: &str, scope: &Scope, body: &Value) -> Result<(), Refusa
             match scope.parts() {
                 ("public", _) => Ok(()),
                 ("editors", association) if association == event.association_id => Ok(()),
+                _ => Err(Refusal::Validation),
+            }
+        }
+        CIRCULAR_COLLECTION => {
+            let circular: Circular =
+                serde_json::from_value(body.clone()).map_err(|_| Refusal::Validation)?;
+            circular.validate().map_err(|_| Refusal::Validation)?;
+            // Sent to one association's members: only in that association's scope.
+            match scope.parts() {
+                ("association", association) if association == circular.association_id => Ok(()),
                 _ => Err(Refusal::Validation),
             }
         }
@@ -72,5 +83,38 @@ mod tests {
             check("other", &family, &json!([1])),
             Err(Refusal::Validation)
         );
+    }
+
+    #[test]
+    fn circulars_live_in_their_own_associations_scope() {
+        let body = json!({"association_id": "a1", "title": "回覧", "posted_on": "2026-11-27"});
+        let own = Scope::of("association", "a1");
+        assert_eq!(check(CIRCULAR_COLLECTION, &own, &body), Ok(()));
+        for scope in [
+            Scope::of("association", "a2"),
+            Scope::of("editors", "a1"),
+            Scope::public(),
+        ] {
+            assert_eq!(
+                check(CIRCULAR_COLLECTION, &scope, &body),
+                Err(Refusal::Validation),
+                "{scope:?}"
+            );
+        }
+        let untitled = json!({"association_id": "a1", "title": "", "posted_on": "2026-11-27"});
+        assert_eq!(
+            check(CIRCULAR_COLLECTION, &own, &untitled),
+            Err(Refusal::Validation)
+        );
+        for server_only in [
+            crate::circulars::READ_COLLECTION,
+            crate::circulars::TALLY_COLLECTION,
+            crate::circulars::READERS_COLLECTION,
+        ] {
+            assert_eq!(
+                check(server_only, &own, &json!({})),
+                Err(Refusal::Permission)
+            );
+        }
     }
 }

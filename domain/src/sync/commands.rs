@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::protocol::{Op, Refusal};
+use crate::circulars::{READ_COLLECTION, READERS_COLLECTION, TALLY_COLLECTION};
 use crate::events::{ATTENDEES_COLLECTION, NOTICE_COLLECTION, PLACES_COLLECTION, RSVP_COLLECTION};
 use crate::moderation::{MODERATION_COLLECTION, REPORT_COLLECTION};
 
@@ -35,10 +36,13 @@ pub enum Command {
         target_id: String,
         reason: String,
     },
+    /// 既読: the reader opened a circular. Recorded once per person; their household
+    /// counts as read.
+    ReadCircular { circular_id: String },
 }
 
 /// The names of [`Command`]'s variants as they travel.
-pub const NAMES: [&str; 4] = ["rsvp", "cancel_rsvp", "check_in", "report"];
+pub const NAMES: [&str; 5] = ["rsvp", "cancel_rsvp", "check_in", "report", "read_circular"];
 
 impl Command {
     /// Reads a pushed command: an unknown name is `unknown_command`, known but
@@ -63,6 +67,7 @@ impl Command {
                     && valid_id(target_id)
                     && crate::moderation::check_reason(reason).is_ok()
             }
+            Command::ReadCircular { circular_id } => valid_id(circular_id),
         };
         if ids_ok {
             Ok(command)
@@ -100,6 +105,9 @@ pub fn written_by_commands(collection: &str) -> bool {
         ATTENDEES_COLLECTION,
         MODERATION_COLLECTION,
         REPORT_COLLECTION,
+        READ_COLLECTION,
+        TALLY_COLLECTION,
+        READERS_COLLECTION,
     ]
     .contains(&collection)
 }
@@ -146,6 +154,16 @@ mod tests {
         );
         assert_eq!(
             Command::parse("cancel_rsvp", &json!({"rsvp_id": "no spaces"})),
+            Err(Refusal::Validation)
+        );
+        assert_eq!(
+            Command::parse("read_circular", &json!({"circular_id": "0193-c"})),
+            Ok(Command::ReadCircular {
+                circular_id: "0193-c".into()
+            })
+        );
+        assert_eq!(
+            Command::parse("read_circular", &json!({"circular_id": ""})),
             Err(Refusal::Validation)
         );
         assert_eq!(

@@ -170,6 +170,8 @@ impl Server {
                     Command::CheckIn { .. } => Err(Refusal::Permission),
                     // The simulated board has no events or circulars one could report.
                     Command::Report { .. } => Err(Refusal::Validation),
+                    // Nor do they belong to one, so they may read none of its circulars.
+                    Command::ReadCircular { .. } => Err(Refusal::Permission),
                 };
                 match changed {
                     Ok(changed) if changed.is_empty() => Outcome::Applied { version: 0 },

@@ -69,6 +69,8 @@ struct Row {
     /// The route as documented, with `{placeholders}` the fixture fills in.
     path: &'static str,
     body: Option<Value>,
+    /// A file sent as the raw body instead of JSON.
+    raw: Option<&'static [u8]>,
     /// Expected status per actor, in the order of [`ACTORS`]:
     /// An Re Gu Vi Of Ed Oe Hc Hn Co Ad
     expect: [u16; 11],
@@ -79,9 +81,19 @@ fn row(method: Method, path: &'static str, body: Option<Value>, expect: [u16; 11
         method,
         path,
         body,
+        raw: None,
         expect,
     }
 }
+
+/// A 1×1 PNG, the file the attachment rows upload.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
 
 fn table() -> Vec<Row> {
     use Method as M;
@@ -226,6 +238,22 @@ fn table() -> Vec<Row> {
             "/api/associations/{association}/members/{user}",
             Some(json!({"role": "editor"})),
             [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 204],
+        ),
+        Row {
+            raw: Some(PNG),
+            ..row(
+                M::PUT,
+                "/api/associations/{association}/attachments",
+                None,
+                [401, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403],
+            )
+        },
+        // An attachment of association A: its members and editors only.
+        row(
+            M::GET,
+            "/api/attachments/{attachment}",
+            None,
+            [401, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404],
         ),
         row(
             M::GET,
@@ -437,6 +465,20 @@ async fn fixture(app: &TestApp, state: &AppState, n: usize) -> Fixture {
         )
         .await;
     assert_eq!(published.status(), 200);
+    // A file on association A, uploaded as its editor would.
+    let attachment: Value = app
+        .request(
+            Method::PUT,
+            &format!("/api/associations/{}/attachments", association_ids[0]),
+            Some(&cookies[&Editor]),
+        )
+        .body(PNG)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
 
     let values = HashMap::from([
         ("{fresh}", format!("fresh-{n}")),
@@ -455,6 +497,10 @@ async fn fixture(app: &TestApp, state: &AppState, n: usize) -> Fixture {
         ("{association_ics}", format!("{}.ics", association_ids[0])),
         ("{unknown_feed}", format!("{}.ics", "A".repeat(43))),
         ("{user}", ids[&Resident].clone()),
+        (
+            "{attachment}",
+            attachment["id"].as_str().expect("attachment id").to_owned(),
+        ),
     ]);
     Fixture {
         cookies,
@@ -545,6 +591,9 @@ async fn check_cell(
         &path,
         fixture.cookies.get(&actor).map(String::as_str),
     );
+    if let Some(raw) = row.raw {
+        request = request.body(raw);
+    }
     if let Some(body) = &row.body {
         let body: Value = serde_json::from_str(&fill(&body.to_string(), fixture, actor)).unwrap();
         request = request.json(&body);
@@ -587,6 +636,7 @@ fn documented_path(path: &str) -> String {
         ("{unknown_feed}", "{file}"),
         ("{event}", "{id}"),
         ("{target}", "{target_id}"),
+        ("{attachment}", "{id}"),
     ]
     .iter()
     .fold(path.to_owned(), |p, (from, to)| p.replace(from, to))

@@ -9,6 +9,7 @@ mod audit;
 mod authz;
 mod binary;
 mod calendar;
+mod circulars;
 mod compression;
 mod dist;
 mod errors;
