@@ -94,7 +94,7 @@ impl Board {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(item: &Item) -> Option<T> {
-    serde_json::from_value(item.record.body.clone()).ok()
+    T::deserialize(&item.record.body).ok()
 }
 
 fn listed(items: Vec<Item>) -> Vec<Listed> {

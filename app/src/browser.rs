@@ -109,6 +109,20 @@ pub fn focus_field(id: &str) {
     }
 }
 
+/// A `performance.mark`: where a timing that benchmarks read starts.
+pub fn mark(name: &str) {
+    if let Some(performance) = window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
+/// A `performance.measure` named `name`, from the latest mark `start` until now.
+pub fn measure(name: &str, start: &str) {
+    if let Some(performance) = window().and_then(|w| w.performance()) {
+        let _ = performance.measure_with_start_mark(name, start);
+    }
+}
+
 /// Today on this phone's calendar, `YYYY-MM-DD`.
 pub fn today() -> String {
     let now = js_sys::Date::new_0();

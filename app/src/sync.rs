@@ -251,10 +251,10 @@ impl Sync {
         self.phase.set(Phase::Syncing);
         leptos::task::spawn_local(async move {
             let result = exclusively(async move {
-                mark("tsunagaru-sync-start");
+                browser::mark("tsunagaru-sync-start");
                 let result = engine.sync().await;
                 if result.is_ok() {
-                    measure("tsunagaru-sync", "tsunagaru-sync-start");
+                    browser::measure("tsunagaru-sync", "tsunagaru-sync-start");
                 }
                 result
             })
@@ -401,7 +401,7 @@ impl Sync {
         let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
         let records = engine.store.records_in(scope).await?;
         let pending = domain::sync::client::Store::outbox(&engine.store).await?;
-        Ok(view::items(records, &pending, collection, scope))
+        Ok(view::items(&records, &pending, collection, scope))
     }
 
     /// The records of several collections in one scope, read from the store once.
@@ -412,7 +412,7 @@ impl Sync {
         let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
         let records = engine.store.records_in(scope).await?;
         let pending = domain::sync::client::Store::outbox(&engine.store).await?;
-        Ok(collections.map(|c| view::items(records.clone(), &pending, c, scope)))
+        Ok(collections.map(|c| view::items(&records, &pending, c, scope)))
     }
 
     /// Forgets a notice the person has read.
@@ -497,16 +497,4 @@ pub async fn storage_state() -> Option<(f64, bool)> {
         .as_bool()
         .unwrap_or(false);
     Some((estimate.get_usage().unwrap_or(0.0), persisted))
-}
-
-fn mark(name: &str) {
-    if let Some(performance) = browser::window().and_then(|w| w.performance()) {
-        let _ = performance.mark(name);
-    }
-}
-
-fn measure(name: &str, start: &str) {
-    if let Some(performance) = browser::window().and_then(|w| w.performance()) {
-        let _ = performance.measure_with_start_mark(name, start);
-    }
 }

@@ -1,7 +1,7 @@
 // Benchmark (not a test) of the server's sync routes, against a server started with
 // --demo, a fresh database and loose sign-in rate limits (cargo xtask bench does that).
 //
-// 1. Seeds 10,000 public event records (~500 bytes of JSON body each) as the demo admin
+// 1. Seeds 10,000 public events (~550 bytes of JSON body each) as the demo admin
 //    through POST /api/sync/push: one client id, gap-free mutation ids from 1.
 // 2. Bytes on the wire of a resident's whole initial sync: every pull page, following
 //    cursor/has_more, with `Accept-Encoding: br, gzip` (budget 350 KB); gzip alone too.

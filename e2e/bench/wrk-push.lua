@@ -1,4 +1,4 @@
--- wrk: POST /api/sync/push with 50 new public event records (~500 bytes of JSON body
+-- wrk: POST /api/sync/push with 50 new public events (~550 bytes of JSON body
 -- each) as the demo admin. Every request is a fresh client id (run, thread, counter)
 -- with mutation ids 1..50 and new record ids, so every request is a real write.
 -- Args: <cookie> <origin> <run id>. Run by bench/server-sync.mjs; done() prints one
@@ -12,15 +12,16 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- The demo associations that hold the events (server/src/demo.rs); the other names are
+-- only words in titles, as in bench/sync-seed.mjs.
+local holders = { "0193a6f0-0000-7000-8000-000000000001", "0193a6f0-0000-7000-8000-000000000002" }
 local associations = { "桜台つつじ町会", "光が丘みどり自治会", "石神井台三丁目町会", "大泉学園町会",
   "富士見台自治会", "関町北町会", "中村橋商店会", "平和台二丁目自治会" }
-local kinds = { { "festival", "夏祭り" }, { "cleanup", "地域清掃" }, { "drill", "防災訓練" },
-  { "salon", "ふれあいサロン" }, { "recycle", "資源回収" }, { "lecture", "防犯講習会" } }
+local kinds = { { "festival", "夏まつり" }, { "cleanup", "地域清掃" }, { "disaster_prep", "防災訓練" },
+  { "seniors", "ふれあいサロン" }, { "cleanup", "資源回収" }, { "learning", "防犯講習会" } }
 local places = { "桜台公園 集会所", "光が丘区民センター 2階", "大泉小学校 体育館", "町会会館 1階和室",
   "中村橋駅前広場", "北町地区区民館" }
-local audiences = { "どなたでも", "小学生と保護者", "六十五歳以上の方", "町会・自治会の会員" }
-local rain = { "小雨決行、荒天の場合は中止します。", "雨天の場合は翌週の同じ時間に延期します。",
-  "雨天時は集会所の中で行います。" }
+local areas = { "桜台一丁目", "桜台二丁目", "桜台三丁目", "光が丘二丁目", "光が丘三丁目", "光が丘四丁目", "" }
 local texts = {
   "どなたでも参加できます。動きやすい服装でお越しください。雨天の場合は町会の掲示板とこのアプリでお知らせします。",
   "申込みは不要です。当日は受付で名前をお書きください。軍手とごみ袋は町会で用意します。",
@@ -37,19 +38,26 @@ local function uuid()
     math.random(0, 0xffff), math.random(0, 0x7fffffff))
 end
 
+-- A valid domain::events::Event (collection `event`) within the coming four months.
 local function put(mutation_id, n)
   local kind = pick(kinds)
   local association = pick(associations)
-  local date = string.format("2026-%02d-%02d", math.random(12), math.random(28))
+  local date = os.date("!%Y-%m-%d", os.time() + 9 * 3600 + math.random(1, 120) * 86400)
   local hour = math.random(8, 18)
+  local places_part = '"rsvp_needed":false,"reserved":0'
+  if math.random() < 0.4 then
+    places_part = string.format('"rsvp_needed":true,"capacity":%d,"reserved":%d',
+      10 * math.random(30), math.random(0, 2))
+  end
   return string.format(
-    '{"id":%d,"op":{"op":"put","id":"%s","collection":"bench_event","scope":"public",' ..
-    '"base_version":0,"body":{"title":"%s %s（第%d回）","association":"%s","kind":"%s",' ..
-    '"starts_at":"%sT%02d:00:00+09:00","ends_at":"%sT%02d:00:00+09:00","place":"%s",' ..
-    '"capacity":%d,"contact":"03-%04d-%04d","audience":"%s","rain":"%s","text":"%s"}}}',
-    mutation_id, uuid(), association, kind[2], n % 40 + 1, association, kind[1], date, hour,
-    date, hour + 2, pick(places), 10 * math.random(30), math.random(3990, 3999),
-    math.random(0, 9999), pick(audiences), pick(rain), pick(texts))
+    '{"id":%d,"op":{"op":"put","id":"%s","collection":"event","scope":"public",' ..
+    '"base_version":0,"body":{"association_id":"%s","title":"%s %s（第%d回）",' ..
+    '"description":"%s","category":"%s","start_date":"%s","start_time":"%02d:00",' ..
+    '"end_date":"%s","end_time":"%02d:00","venue":"%s","address":"","area":"%s",%s,' ..
+    '"contact":"事務局 03-%04d-%04d","cancelled":false}}}',
+    mutation_id, uuid(), pick(holders), association, kind[2], n % 40 + 1, pick(texts), kind[1],
+    date, hour, date, hour + 2, pick(places), pick(areas), places_part,
+    math.random(3990, 3999), math.random(0, 9999))
 end
 
 function init(args)

@@ -128,15 +128,24 @@ pub fn initial_sync(root: &Path, binary: &Path) -> Result<()> {
     node(root, &server, "initial-sync.mjs", &[])
 }
 
+/// Browsing and searching 2,000 events offline in headless Chromium: the board's first
+/// list render and a search (budget 100 ms each), and a cold offline reload of the board.
+pub fn event_board(root: &Path, binary: &Path) -> Result<()> {
+    step("event board: 2,000 events offline, list render and search (headless Chromium)");
+    let server = Server::start(binary, root, true)?;
+    node(root, &server, "event-board.mjs", &[])
+}
+
 /// `cargo xtask bench` after the build: every part, each timed, then fails if any did.
 pub fn run(root: &Path) -> Result<()> {
     let start = Instant::now();
     let binary = build_server(root)?;
-    let parts: [(&str, &dyn Fn() -> Result<()>); 4] = [
+    let parts: [(&str, &dyn Fn() -> Result<()>); 5] = [
         ("first load size", &|| size::report(&root.join("dist"))),
         ("offline reload", &|| offline_reload(root, &binary)),
         ("server sync", &|| server_sync(root, &binary)),
         ("initial sync in Chromium", &|| initial_sync(root, &binary)),
+        ("event board in Chromium", &|| event_board(root, &binary)),
     ];
     let mut failed = Vec::new();
     let mut took = Vec::new();

@@ -6,7 +6,8 @@
 //! - `dist`: build the PWA into `dist/` only.
 //! - `size`: report the gzip size of what a first visit downloads, against the budget.
 //! - `bench`: `size`, an offline reload to the first content in Chromium, the server's sync
-//!   routes under load (wrk) and a 10,000-record initial sync, against their budgets.
+//!   routes under load (wrk), a 10,000-record initial sync, and browsing and searching
+//!   2,000 events offline, against their budgets.
 //!
 //! Every tool is pinned here and installed only when the pinned version is missing.
 //! Nothing downloads a prebuilt binary: tools come from crates.io, npm and Debian.
@@ -55,7 +56,7 @@ fn main() -> Result<()> {
                  \n  test     run every test (installs Chromium, PostgreSQL, npm packages if missing)\
                  \n  dist     build the PWA into dist/\
                  \n  size     gzip size of the first load, against the 200 KB budget\
-                 \n  bench    size, offline reload, sync under load (wrk) and initial sync, against budgets\
+                 \n  bench    size, offline reload, sync under load (wrk), initial sync, event board, against budgets\
                  \n  install  install every pinned tool without running anything"
             );
             bail!("unknown command")

@@ -5,6 +5,8 @@
 //! editors also get the attendee list with totals, check-in by code (works offline),
 //! the CSV export, and the ways to change or call off the event.
 
+use std::sync::Arc;
+
 use domain::{
     events::{self, Attendees, EVENT_COLLECTION, Event, MAX_PARTY, Status},
     moderation::Kind,
@@ -62,7 +64,7 @@ fn EventView(id: String) -> impl IntoView {
                 .into_any()
             };
         };
-        view! { <EventBody listed board loaded said /> }.into_any()
+        view! { <EventBody listed board=Arc::new(board) loaded said /> }.into_any()
     }
 }
 
@@ -132,7 +134,7 @@ fn focus(board: &Board, id: &str) -> Option<(Listed, Board)> {
 }
 
 #[component]
-fn EventBody(listed: Listed, board: Board, loaded: Loaded, said: Said) -> impl IntoView {
+fn EventBody(listed: Listed, board: Arc<Board>, loaded: Loaded, said: Said) -> impl IntoView {
     let i18n = use_i18n();
     let account = Account::get();
     let event = listed.event.clone();
@@ -242,7 +244,7 @@ fn EventBody(listed: Listed, board: Board, loaded: Loaded, said: Said) -> impl I
 
 /// A fair's programmes, by venue (the ward's libraries, say).
 #[component]
-fn Programmes(programmes: Vec<Listed>, board: Board, loaded: Loaded) -> impl IntoView {
+fn Programmes(programmes: Vec<Listed>, board: Arc<Board>, loaded: Loaded) -> impl IntoView {
     let i18n = use_i18n();
     let mut venues: Vec<(String, Vec<Listed>)> = Vec::new();
     for listed in programmes {

@@ -4,7 +4,10 @@
 //! the events a person joined sit on top; editors find their drafts and a way to write
 //! a new event. The event page is `event.rs`, the editor's form `event_form.rs`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    sync::Arc,
+};
 
 use domain::{
     Lang,
@@ -28,10 +31,11 @@ use crate::{
 };
 
 /// The board as this phone holds it, read again whenever the store changes; with the
-/// association names (kept from the last time online).
+/// association names (kept from the last time online). Shared (`Arc`), not copied, by the
+/// cards that draw it: a board of 2,000 events copied for each card took seconds.
 #[derive(Clone, Copy)]
 pub(super) struct Loaded {
-    pub board: RwSignal<Board>,
+    pub board: RwSignal<Arc<Board>>,
     pub ready: RwSignal<bool>,
     pub error: RwSignal<Option<String>>,
     pub names: RwSignal<BTreeMap<String, Association>>,
@@ -41,7 +45,7 @@ pub(super) fn use_board() -> Loaded {
     let sync = Sync::get();
     let account = Account::get();
     let loaded = Loaded {
-        board: RwSignal::new(Board::default()),
+        board: RwSignal::new(Arc::default()),
         ready: RwSignal::new(false),
         error: RwSignal::new(None),
         names: RwSignal::new(board::association_names()),
@@ -50,9 +54,13 @@ pub(super) fn use_board() -> Loaded {
         sync.revision.track();
         let Some(me) = account.me() else { return };
         leptos::task::spawn_local(async move {
-            match board::load(&me).await {
+            // How long reading the board from the store takes (`e2e/bench/event-board.mjs`).
+            browser::mark("tsunagaru-board-start");
+            let read = board::load(&me).await;
+            browser::measure("tsunagaru-board-load", "tsunagaru-board-start");
+            match read {
                 Ok(board) => {
-                    loaded.board.set(board);
+                    loaded.board.set(Arc::new(board));
                     loaded.error.set(None);
                 }
                 Err(error) => loaded.error.set(Some(error)),
@@ -139,7 +147,7 @@ pub(super) fn when(event: &Event, lang: Lang) -> String {
 
 /// The state words shown beside an event: 中止, 下書き, 送信待ち, the person's RSVP, places.
 #[component]
-pub(super) fn EventBadges(listed: Listed, board: Board) -> impl IntoView {
+pub(super) fn EventBadges(listed: Listed, board: Arc<Board>) -> impl IntoView {
     let i18n = use_i18n();
     let mut badges: Vec<(String, &'static str)> = Vec::new();
     if listed.event.cancelled {
@@ -195,7 +203,7 @@ pub(super) fn EventBadges(listed: Listed, board: Board) -> impl IntoView {
 #[component]
 pub(super) fn EventCard(
     listed: Listed,
-    board: Board,
+    board: Arc<Board>,
     names: BTreeMap<String, Association>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -241,6 +249,10 @@ pub fn Events() -> impl IntoView {
     }
 }
 
+/// Cards the list draws at first, and more with each 「さらに表示」: drawing all of
+/// 2,000 events took far longer than the 100 ms a search may take.
+const PAGE: usize = 50;
+
 /// The list or the month.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum View {
@@ -258,6 +270,8 @@ fn BoardPage() -> impl IntoView {
     let category = RwSignal::new(String::new());
     let association = RwSignal::new(String::new());
     let view_mode = RwSignal::new(View::List);
+    // How many matches the list draws; a new search or filter starts from the top again.
+    let shown = RwSignal::new(PAGE);
     let today = Day::parse(&browser::today()).unwrap_or(Day {
         year: 2026,
         month: 1,
@@ -338,12 +352,18 @@ fn BoardPage() -> impl IntoView {
                         type="search"
                         aria-describedby="board-query-hint"
                         prop:value=move || query.get()
-                        on:input=move |e| query.set(event_target_value(&e))
+                        on:input=move |e| {
+                            shown.set(PAGE);
+                            query.set(event_target_value(&e));
+                        }
                     />
                 </div>
                 <div class="field">
                     <label for="board-area">{t!(i18n, board_area)}</label>
-                    <select id="board-area" on:change=move |e| area.set(event_target_value(&e))>
+                    <select id="board-area" on:change=move |e| {
+                        shown.set(PAGE);
+                        area.set(event_target_value(&e));
+                    }>
                         <option value="">{t!(i18n, board_all)}</option>
                         {move || areas.get().into_iter().map(|a| {
                             let selected = area.get_untracked() == a;
@@ -353,7 +373,10 @@ fn BoardPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="board-category">{t!(i18n, board_category)}</label>
-                    <select id="board-category" on:change=move |e| category.set(event_target_value(&e))>
+                    <select id="board-category" on:change=move |e| {
+                        shown.set(PAGE);
+                        category.set(event_target_value(&e));
+                    }>
                         <option value="">{t!(i18n, board_all)}</option>
                         {move || {
                             let lang = lang(i18n);
@@ -365,7 +388,10 @@ fn BoardPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="board-association">{t!(i18n, board_association)}</label>
-                    <select id="board-association" on:change=move |e| association.set(event_target_value(&e))>
+                    <select id="board-association" on:change=move |e| {
+                        shown.set(PAGE);
+                        association.set(event_target_value(&e));
+                    }>
                         <option value="">{t!(i18n, board_all)}</option>
                         {move || associations.get().into_iter().map(|(id, name)| {
                             view! { <option value=id>{name}</option> }
@@ -393,14 +419,15 @@ fn BoardPage() -> impl IntoView {
             </div>
         </section>
         {move || match view_mode.get() {
-            View::List => view! { <List loaded matching /> }.into_any(),
+            View::List => view! { <List loaded matching shown /> }.into_any(),
             View::Month => view! { <Month loaded matching month /> }.into_any(),
         }}
     }
 }
 
+/// The matching events, the first `shown` of them drawn, then a button for more.
 #[component]
-fn List(loaded: Loaded, matching: Memo<Vec<Listed>>) -> impl IntoView {
+fn List(loaded: Loaded, matching: Memo<Vec<Listed>>, shown: RwSignal<usize>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section aria-labelledby="list-heading">
@@ -417,13 +444,29 @@ fn List(loaded: Loaded, matching: Memo<Vec<Listed>>) -> impl IntoView {
                 {move || {
                     let board = loaded.board.get();
                     let names = loaded.names.get();
-                    matching
-                        .get()
-                        .into_iter()
-                        .map(|listed| view! { <EventCard listed board=board.clone() names=names.clone() /> })
-                        .collect_view()
+                    matching.with(|matching| {
+                        matching
+                            .iter()
+                            .take(shown.get())
+                            .cloned()
+                            .map(|listed| view! { <EventCard listed board=board.clone() names=names.clone() /> })
+                            .collect_view()
+                    })
                 }}
             </ul>
+            {move || {
+                let left = matching.with(Vec::len).saturating_sub(shown.get());
+                (left > 0).then(|| view! {
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="board-more"
+                        on:click=move |_| shown.update(|n| *n += PAGE)
+                    >
+                        {t_string!(i18n, board_more, n = left.min(PAGE)).to_string()}
+                    </button>
+                })
+            }}
         </section>
     }
 }

@@ -19,16 +19,17 @@ pub struct Item {
 
 /// The records of `collection` in `scope`, pulled ones with pending changes applied and
 /// pending new ones added, newest id first (ids are UUIDv7, so newest created first).
+/// Only the records it keeps are copied out of `records`.
 pub fn items(
-    records: Vec<Record>,
+    records: &[Record],
     pending: &[Mutation],
     collection: &str,
     scope: &Scope,
 ) -> Vec<Item> {
     let mut by_id: BTreeMap<String, Option<Record>> = records
-        .into_iter()
+        .iter()
         .filter(|r| r.collection == collection && &r.scope == scope)
-        .map(|r| (r.id.clone(), Some(r)))
+        .map(|r| (r.id.clone(), Some(r.clone())))
         .collect();
     for mutation in pending {
         if let Op::Put {
@@ -136,7 +137,7 @@ mod tests {
             },
             put(4, "05", &other, 5),
         ];
-        let shown = items(records, &pending, "handbook_note", &family);
+        let shown = items(&records, &pending, "handbook_note", &family);
         let summary: Vec<(&str, &serde_json::Value, bool)> = shown
             .iter()
             .map(|i| (i.record.id.as_str(), &i.record.body, i.pending))
