@@ -772,7 +772,7 @@ fn CircularForm(association_id: String) -> impl IntoView {
 fn described(
     id: &str,
     error: RwSignal<Option<String>>,
-) -> impl Fn() -> String + Send + std::marker::Sync + 'static {
+) -> impl Fn() -> String + Send + std::marker::Sync + use<> {
     let (hint, err) = (format!("{id}-hint"), format!("{id}-error"));
     move || match error.get() {
         Some(_) => format!("{hint} {err}"),
