@@ -245,6 +245,26 @@ test('signed_in_the_settings_page_shows_the_storage_used', async ({ page }) => {
   await expect(page.getByTestId('storage')).toContainText(/保護されています|保護されていません/);
 });
 
+/** How many records (loose or in pulled chunks) of one family's scope the phone holds. */
+async function familyRecords(page: Page, familyId: string): Promise<number> {
+  return page.evaluate(async (scope) => {
+    const name = (await indexedDB.databases()).map((d) => d.name!).find((n) => n.startsWith('tsunagaru-sync-'))!;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const count = (store: string) =>
+      new Promise<number>((resolve) => {
+        const request = db.transaction(store).objectStore(store).index('scope').count(scope);
+        request.onsuccess = () => resolve(request.result);
+      });
+    const total = (await count('records')) + (await count('chunks'));
+    db.close();
+    return total;
+  }, `family:${familyId}`);
+}
+
 test('a_change_the_server_refuses_is_shown_with_what_to_do_and_a_lost_familys_data_leaves_the_phone', async ({ browser }) => {
   const mamaContext = await browser.newContext();
   const mama = await mamaContext.newPage();
@@ -269,6 +289,7 @@ test('a_change_the_server_refuses_is_shown_with_what_to_do_and_a_lost_familys_da
   await expect(note(mama, shared).getByTestId('sync-badge')).toHaveText('送信済み');
   await openHandbook(papa);
   await expect(note(papa, shared)).toBeVisible();
+  expect(await familyRecords(papa, familyId!)).toBeGreaterThan(0);
 
   // Papa writes with no signal; meanwhile mama removes him from the family.
   await papaContext.setOffline(true);
@@ -284,21 +305,9 @@ test('a_change_the_server_refuses_is_shown_with_what_to_do_and_a_lost_familys_da
   await expect(notices).toContainText(mine);
   // The family's handbook has left his phone.
   await expect(papa.getByText(shared)).toHaveCount(0);
-  const kept = await papa.evaluate(async () => {
-    const name = (await indexedDB.databases()).map((d) => d.name!).find((n) => n.startsWith('tsunagaru-sync-'))!;
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open(name);
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const count = await new Promise<number>((resolve) => {
-      const request = db.transaction('records').objectStore('records').count();
-      request.onsuccess = () => resolve(request.result);
-    });
-    db.close();
-    return count;
-  });
-  expect(kept).toBe(0);
+  // Nothing of that family's scope is left, loose or in a pulled chunk; the public
+  // board (events everyone may read) rightly stays.
+  expect(await familyRecords(papa, familyId!)).toBe(0);
 
   await notices.getByRole('button', { name: '確認しました' }).click();
   await expect(notices).toHaveCount(0);
