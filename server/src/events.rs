@@ -138,7 +138,8 @@ pub async fn decide(
             if !reach.read.contains(&scope) || scope.parts().0 == "editors" {
                 return Ok(refused(Refusal::Permission));
             }
-            if !event.rsvp_needed {
+            // Hidden pending an admin's review: nobody new signs up meanwhile.
+            if !event.rsvp_needed || crate::moderation::is_hidden(tx, &event_id).await? {
                 return Ok(refused(Refusal::Closed));
             }
             let id_taken = sqlx::query("SELECT id FROM sync_records WHERE id = $1")

@@ -66,6 +66,14 @@ async fn target(
     }))
 }
 
+/// Whether an event or circular is hidden now, pending an admin's review.
+pub async fn is_hidden(
+    tx: &mut Transaction<'static, Any>,
+    target_id: &str,
+) -> Result<bool, AppError> {
+    Ok(current(tx, target_id).await?.is_some_and(|m| m.hidden))
+}
+
 /// The target's moderation record, if any.
 async fn current(
     tx: &mut Transaction<'static, Any>,

@@ -595,3 +595,72 @@ async fn a_cross_site_upload_is_refused() {
     assert_eq!(answer.status(), 403);
     assert_eq!(error_code(answer).await, "cross_site_request");
 }
+
+#[tokio::test]
+async fn the_demo_has_three_circulars_with_the_reads_counted_per_household() {
+    let app = spawn_app().await;
+    server::demo::seed(&app.db).await.unwrap();
+    assert_eq!(
+        server::demo::seed(&app.db).await.unwrap(),
+        0,
+        "seeding twice adds nothing"
+    );
+    let circulars_of = |seen: &Value| -> Vec<domain::circulars::Circular> {
+        seen.as_object()
+            .unwrap()
+            .values()
+            .filter(|r| r["collection"] == "circular")
+            .map(|r| serde_json::from_value(r["body"].clone()).unwrap())
+            .collect()
+    };
+
+    // 練馬 花子 (桜台) sees her association's two; her husband has read the first, and
+    // they are one household.
+    let hanako = app.sign_in("hanako", server::demo::DEMO_PASSWORD).await;
+    let seen = crate::rsvp::records(&app, &hanako, "hanako-phone").await;
+    let mut titles: Vec<String> = circulars_of(&seen).into_iter().map(|c| c.title).collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        [
+            "年末年始のごみ・資源の収集について",
+            "町会費（後期分）集金のお願い"
+        ]
+    );
+    for circular in circulars_of(&seen) {
+        assert_eq!(circular.validate(), Ok(()), "{}", circular.title);
+    }
+    assert_eq!(
+        seen["tally-0193a6f0-0000-7000-8000-0000000c0001"]["body"],
+        json!({"circular_id": "0193a6f0-0000-7000-8000-0000000c0001",
+               "households_read": 1, "households_total": 1})
+    );
+    assert!(
+        seen.get("0193a6f0-0000-7000-8000-0000000c0a01").is_none(),
+        "a read record is her husband's alone"
+    );
+
+    // 光が丘 一郎 (光が丘) sees the third, which he has read: one of two households.
+    let ichiro = app.sign_in("ichiro", server::demo::DEMO_PASSWORD).await;
+    let seen = crate::rsvp::records(&app, &ichiro, "ichiro-phone").await;
+    let circulars = circulars_of(&seen);
+    assert_eq!(circulars.len(), 1);
+    assert_eq!(circulars[0].title, "防災倉庫の点検と備蓄品の入れ替え");
+    assert!(circulars[0].due_date.is_some());
+    assert_eq!(
+        seen["0193a6f0-0000-7000-8000-0000000c0a03"]["body"]["circular_id"],
+        "0193a6f0-0000-7000-8000-0000000c0003"
+    );
+    assert_eq!(
+        seen["tally-0193a6f0-0000-7000-8000-0000000c0003"]["body"]["households_total"],
+        2
+    );
+
+    // The editor of 光が丘 sees who has not read yet.
+    let editor = app
+        .sign_in("hikarigaoka-editor", server::demo::DEMO_PASSWORD)
+        .await;
+    let seen = crate::rsvp::records(&app, &editor, "editor-phone").await;
+    let readers = &seen["readers-0193a6f0-0000-7000-8000-0000000c0003"]["body"];
+    assert!(readers.to_string().contains("練馬 トメ"), "{readers}");
+}

@@ -207,6 +207,44 @@ async fn the_third_different_resident_hides_an_event_for_every_reader() {
             .get("rep-bunta")
             .is_none()
     );
+
+    // Hidden pending review, it takes no new sign-up; one made before stays.
+    let signed_up = push(
+        &app,
+        &a,
+        "a-1",
+        vec![crate::rsvp::rsvp(2, "rsvp-late", "ev-1", 1, 0)],
+    )
+    .await;
+    assert_eq!(outcomes(&signed_up), ["refused:closed"]);
+    assert!(records(&app, &a, "a-1").await.get("rsvp-late").is_none());
+}
+
+#[tokio::test]
+async fn a_sign_up_made_before_the_event_was_hidden_is_kept_and_can_be_cancelled() {
+    let app = spawn_app().await;
+    board(&app).await;
+    let early = app.sign_up("hayako", PASSWORD).await;
+    let first = push(
+        &app,
+        &early,
+        "h-1",
+        vec![crate::rsvp::rsvp(1, "rsvp-early", "ev-1", 2, 1)],
+    )
+    .await;
+    assert_eq!(outcomes(&first), ["applied"]);
+    reported_by(&app, &["aki", "bun", "chie"]).await;
+    let seen = records(&app, &early, "h-1").await;
+    assert_eq!(seen["mod-ev-1"]["body"]["hidden"], true);
+    assert_eq!(seen["rsvp-early"]["body"]["status"], "confirmed");
+    let cancelled = push(
+        &app,
+        &early,
+        "h-1",
+        vec![crate::rsvp::cancel(2, "rsvp-early")],
+    )
+    .await;
+    assert_eq!(outcomes(&cancelled), ["applied"]);
 }
 
 #[tokio::test]
