@@ -9,9 +9,9 @@ use server::associations;
 
 use crate::{
     helpers::{TestApp, spawn_app},
-    moderation::{PASSWORD, admin, editor, outcomes, user_id},
+    moderation::{PASSWORD, admin, editor, user_id},
     rsvp::event_body,
-    sync::push,
+    sync::{outcomes, push},
 };
 
 fn rsvp(mutation_id: u64, rsvp_id: &str, adults: u32, children: u32) -> serde_json::Value {

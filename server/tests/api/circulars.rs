@@ -13,7 +13,7 @@ use server::{associations, families};
 
 use crate::{
     helpers::{TestApp, spawn_app},
-    sync::push,
+    sync::{outcomes, push},
 };
 
 const PASSWORD: &str = "回覧板を 回してください 2026";
@@ -121,37 +121,13 @@ fn read(mutation: u64, circular_id: &str) -> Value {
            "args": {"circular_id": circular_id}}})
 }
 
-fn outcomes(answer: &Value) -> Vec<String> {
-    answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| match r["outcome"].as_str().unwrap() {
-            "refused" => format!("refused:{}", r["reason"].as_str().unwrap()),
-            other => other.to_owned(),
-        })
-        .collect()
-}
-
-/// Every record the user can see, by id (one whole initial pull).
+/// Every live record the user can see, by id (one whole initial pull).
 async fn records(app: &TestApp, cookie: &str, client: &str) -> serde_json::Map<String, Value> {
-    let response = app
-        .request(
-            Method::GET,
-            &format!("/api/sync/pull?client_id={client}&cursor=0&scopes="),
-            Some(cookie),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let page: Value = response.json().await.unwrap();
-    page["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| !r["deleted"].as_bool().unwrap())
-        .map(|r| (r["id"].as_str().unwrap().to_owned(), r.clone()))
+    let Value::Object(all) = crate::sync::records(app, cookie, client).await else {
+        unreachable!("records are gathered in an object")
+    };
+    all.into_iter()
+        .filter(|(_, r)| !r["deleted"].as_bool().unwrap())
         .collect()
 }
 
@@ -617,7 +593,7 @@ async fn the_demo_has_three_circulars_with_the_reads_counted_per_household() {
     // 練馬 花子 (桜台) sees her association's two; her husband has read the first, and
     // they are one household.
     let hanako = app.sign_in("hanako", server::demo::DEMO_PASSWORD).await;
-    let seen = crate::rsvp::records(&app, &hanako, "hanako-phone").await;
+    let seen = crate::sync::records(&app, &hanako, "hanako-phone").await;
     let mut titles: Vec<String> = circulars_of(&seen).into_iter().map(|c| c.title).collect();
     titles.sort();
     assert_eq!(
@@ -642,7 +618,7 @@ async fn the_demo_has_three_circulars_with_the_reads_counted_per_household() {
 
     // 光が丘 一郎 (光が丘) sees the third, which he has read: one of two households.
     let ichiro = app.sign_in("ichiro", server::demo::DEMO_PASSWORD).await;
-    let seen = crate::rsvp::records(&app, &ichiro, "ichiro-phone").await;
+    let seen = crate::sync::records(&app, &ichiro, "ichiro-phone").await;
     let circulars = circulars_of(&seen);
     assert_eq!(circulars.len(), 1);
     assert_eq!(circulars[0].title, "防災倉庫の点検と備蓄品の入れ替え");
@@ -660,7 +636,7 @@ async fn the_demo_has_three_circulars_with_the_reads_counted_per_household() {
     let editor = app
         .sign_in("hikarigaoka-editor", server::demo::DEMO_PASSWORD)
         .await;
-    let seen = crate::rsvp::records(&app, &editor, "editor-phone").await;
+    let seen = crate::sync::records(&app, &editor, "editor-phone").await;
     let readers = &seen["readers-0193a6f0-0000-7000-8000-0000000c0003"]["body"];
     assert!(readers.to_string().contains("練馬 トメ"), "{readers}");
 }

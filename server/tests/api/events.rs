@@ -7,8 +7,8 @@ use server::associations;
 
 use crate::{
     helpers::{TestApp, spawn_app},
-    rsvp::{PASSWORD, event_body, outcomes, records, rsvp},
-    sync::push,
+    rsvp::{PASSWORD, event_body, rsvp},
+    sync::{outcomes, push, records},
 };
 
 const A: &str = "a-sakura";

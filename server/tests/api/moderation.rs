@@ -14,43 +14,10 @@ use server::{accounts, associations};
 use crate::{
     helpers::{TestApp, spawn_app},
     rsvp::event_body,
-    sync::push,
+    sync::{outcomes, push, records},
 };
 
 pub const PASSWORD: &str = "桜の咲く 練馬の春 2026";
-
-/// Every record the user can see, by id (one whole initial pull).
-pub async fn records(app: &TestApp, cookie: &str, client: &str) -> Value {
-    let response = app
-        .request(
-            Method::GET,
-            &format!("/api/sync/pull?client_id={client}&cursor=0&scopes="),
-            Some(cookie),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let page: Value = response.json().await.unwrap();
-    let mut by_id = serde_json::Map::new();
-    for record in page["records"].as_array().unwrap() {
-        by_id.insert(record["id"].as_str().unwrap().into(), record.clone());
-    }
-    Value::Object(by_id)
-}
-
-/// Each mutation's outcome, `refused:<reason>` for refusals.
-pub fn outcomes(answer: &Value) -> Vec<String> {
-    answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| match r["outcome"].as_str().unwrap() {
-            "refused" => format!("refused:{}", r["reason"].as_str().unwrap()),
-            other => other.to_owned(),
-        })
-        .collect()
-}
 
 fn report(mutation_id: u64, report_id: &str, target_id: &str, reason: &str) -> Value {
     json!({"id": mutation_id, "op": {"op": "command", "name": "report", "args": {

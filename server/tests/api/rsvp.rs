@@ -3,36 +3,15 @@
 //! that fits; RSVPs and places are written by the server only; concurrent RSVPs never
 //! take more places than offered.
 
-use reqwest::Method;
 use serde_json::{Value, json};
 use server::accounts;
 
 use crate::{
     helpers::{TestApp, spawn_app},
-    sync::push,
+    sync::{outcomes, push, records},
 };
 
 pub(crate) const PASSWORD: &str = "桜の咲く 練馬の春 2026";
-
-/// Every record the user can see, by id (one whole initial pull).
-pub(crate) async fn records(app: &TestApp, cookie: &str, client: &str) -> Value {
-    let response = app
-        .request(
-            Method::GET,
-            &format!("/api/sync/pull?client_id={client}&cursor=0&scopes="),
-            Some(cookie),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let page: Value = response.json().await.unwrap();
-    let mut by_id = serde_json::Map::new();
-    for record in page["records"].as_array().unwrap() {
-        by_id.insert(record["id"].as_str().unwrap().into(), record.clone());
-    }
-    Value::Object(by_id)
-}
 
 pub(crate) fn rsvp(
     mutation_id: u64,
@@ -48,18 +27,6 @@ pub(crate) fn rsvp(
 pub(crate) fn cancel(mutation_id: u64, rsvp_id: &str) -> Value {
     json!({"id": mutation_id, "op": {"op": "command", "name": "cancel_rsvp",
            "args": {"rsvp_id": rsvp_id}}})
-}
-
-pub(crate) fn outcomes(answer: &Value) -> Vec<String> {
-    answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| match r["outcome"].as_str().unwrap() {
-            "refused" => format!("refused:{}", r["reason"].as_str().unwrap()),
-            other => other.to_owned(),
-        })
-        .collect()
 }
 
 /// An event's body as the app writes it.

@@ -63,6 +63,39 @@ fn put(mutation_id: u64, id: &str, scope: &str, base_version: u64, body: Value) 
            "scope": scope, "base_version": base_version, "body": body}})
 }
 
+/// Every record the user can see, by id, deletions too (one whole initial pull).
+pub(crate) async fn records(app: &TestApp, cookie: &str, client: &str) -> Value {
+    let response = app
+        .request(
+            Method::GET,
+            &format!("/api/sync/pull?client_id={client}&cursor=0&scopes="),
+            Some(cookie),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let page: Value = response.json().await.unwrap();
+    let mut by_id = serde_json::Map::new();
+    for record in page["records"].as_array().unwrap() {
+        by_id.insert(record["id"].as_str().unwrap().into(), record.clone());
+    }
+    Value::Object(by_id)
+}
+
+/// Each mutation's outcome, `refused:<reason>` for refusals.
+pub(crate) fn outcomes(answer: &Value) -> Vec<String> {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| match r["outcome"].as_str().unwrap() {
+            "refused" => format!("refused:{}", r["reason"].as_str().unwrap()),
+            other => other.to_owned(),
+        })
+        .collect()
+}
+
 /// Pushes `mutations` as `client`, signed in with `cookie`; the answer must be 200.
 pub(crate) async fn push(
     app: &TestApp,
