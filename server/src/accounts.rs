@@ -198,7 +198,7 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json
     tag = "accounts",
     request_body = ChangePassword,
     responses(
-        (status = 204, description = "Changed; other devices are signed out"),
+        (status = 204, description = "Changed; other devices are signed out and the private calendar address stops working"),
         (status = 401, description = "`unauthenticated`", body = domain::ApiError),
         (status = 422, description = "`current_password_wrong` or a password rule", body = domain::ApiError),
     )
@@ -229,6 +229,12 @@ pub async fn change_password(
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(&user.id)
         .bind(&user.token_hash)
+        .execute(&mut *tx)
+        .await?;
+    // A private calendar address is a key too: whoever may have learnt the old password
+    // may have learnt it, so it stops working (the person makes a new one).
+    sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1")
+        .bind(&user.id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -611,6 +611,47 @@ async fn a_private_feed_shows_only_its_owners_rsvps_until_it_is_replaced_or_stop
 }
 
 #[tokio::test]
+async fn a_new_password_stops_the_old_private_feed_address() {
+    let app = spawn_app().await;
+    board(&app).await;
+    let akemi = app.sign_up("akemi", PASSWORD).await;
+    let bunta = app.sign_up("bunta", PASSWORD).await;
+    let akemi_feed = new_feed(&app, &akemi).await;
+    let bunta_feed = new_feed(&app, &bunta).await;
+    assert_eq!(app.get(&akemi_feed).await.status(), 200);
+
+    let changed = app
+        .post_json(
+            "/api/me/password",
+            &json!({"current_password": PASSWORD, "new_password": "a whole new passphrase"}),
+            Some(&akemi),
+        )
+        .await;
+    assert_eq!(changed.status(), 204);
+    assert_eq!(app.get(&akemi_feed).await.status(), 404);
+    assert_eq!(
+        app.get(&bunta_feed).await.status(),
+        200,
+        "bunta's still works"
+    );
+    let status: Value = app
+        .request(Method::GET, "/api/me/calendar-feed", Some(&akemi))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        status,
+        json!({"created_at": null}),
+        "the account page says so"
+    );
+    let fresh = new_feed(&app, &akemi).await;
+    assert_eq!(app.get(&fresh).await.status(), 200);
+}
+
+#[tokio::test]
 async fn a_waiting_rsvp_shows_as_tentative_in_the_private_feed() {
     let app = spawn_app().await;
     let board = board(&app).await;
