@@ -1,7 +1,8 @@
 // 回覧板 in real Chromium: an association's editor sends a circular with a picture; a
 // member opens it with no signal (「既読」 and 「送信待ち」 on the phone), and once the
 // signal is back the editor sees one household read and who has not read yet. The
-// picture, once seen, can be seen again offline. axe finds nothing on these pages.
+// picture, once seen, can be seen again offline. The editor withdraws it and it leaves
+// the member's phone. axe finds nothing on these pages.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectHeading, syncStatus, uniqueLogin, waitForServiceWorker } from './support';
@@ -91,7 +92,7 @@ async function openCirculars(page: Page) {
   await expect(syncStatus(page)).toHaveAttribute('data-state', 'synced');
 }
 
-test('a_member_reads_a_circular_offline_and_the_editor_sees_the_household_count', async ({ browser }) => {
+test('a_member_reads_a_circular_offline_the_editor_sees_the_household_count_and_withdraws_it', async ({ browser }) => {
   const { editor, reader } = await town(browser);
   const title = `資源回収のお知らせ ${Date.now().toString(36)}`;
 
@@ -179,6 +180,23 @@ test('a_member_reads_a_circular_offline_and_the_editor_sees_the_household_count'
   await expect(editor.page.getByTestId('not-read')).toHaveText('光が丘 次郎');
   await expect(editor.page.getByTestId('have-read')).toHaveText('練馬 読子');
   expect(await violations(editor.page), `${circularPath} as its editor`).toEqual([]);
+  // Members are not offered to withdraw it.
+  await reader.page.goto(circularPath);
+  await expectHeading(reader.page, title);
+  await expect(reader.page.getByRole('button', { name: '取り下げる' })).toHaveCount(0);
+
+  // The editor withdraws it, after a question; it leaves the member's phone too.
+  await editor.page.getByRole('button', { name: '取り下げる' }).click();
+  await expect(editor.page.getByRole('alert')).toContainText('この回覧板を取り下げますか。');
+  expect(await smallTargets(editor.page), `${circularPath} asking to withdraw`).toEqual([]);
+  await editor.page.getByRole('button', { name: '取り下げる' }).click();
+  await expectHeading(editor.page, '回覧板');
+  await expect(circularLink(editor.page, title)).toHaveCount(0);
+  await expect(syncStatus(editor.page)).toHaveAttribute('data-state', 'synced');
+  await reader.page.reload();
+  await expect(reader.page.getByText('この回覧板は見つかりませんでした。')).toBeVisible();
+  await openCirculars(reader.page);
+  await expect(circularLink(reader.page, title)).toHaveCount(0);
 
   await reader.context.close();
   await editor.context.close();

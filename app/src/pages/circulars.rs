@@ -517,7 +517,65 @@ fn Shown(found: Opened) -> impl IntoView {
                 </p>
             })}
         </section>
-        {editor.then(|| view! { <ReadersList readers /> })}
+        {editor.then(|| view! {
+            <ReadersList readers />
+            <Withdraw id=entry.id.clone() />
+        })}
+    }
+}
+
+/// For editors: take a circular back (a deletion, synced like any change); the server
+/// then deletes its counts too.
+#[component]
+fn Withdraw(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = Sync::get();
+    let confirm = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let withdraw = move |e: leptos::ev::SubmitEvent| {
+        if begin_submit(&e, pending) {
+            return;
+        }
+        pending.set(true);
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            match sync.delete(&id).await {
+                Ok(()) => crate::shell::navigate(Page::Circulars),
+                Err(e) => error.set(Some(
+                    t_string!(i18n, circulars_withdraw_failed, reason = e.0).to_string(),
+                )),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="withdraw-heading">
+            <h2 id="withdraw-heading">{t!(i18n, circulars_withdraw_heading)}</h2>
+            <p>{t!(i18n, circulars_withdraw_note)}</p>
+            {move || if confirm.get() {
+                view! {
+                    <form class="note-form" on:submit=withdraw.clone()>
+                        <p role="alert">{t!(i18n, circulars_withdraw_confirm)}</p>
+                        <div class="note-actions">
+                            <Submit pending>{t!(i18n, circulars_withdraw_yes)}</Submit>
+                            <button type="button" class="button secondary" on:click=move |_| confirm.set(false)>
+                                {t!(i18n, notes_cancel)}
+                            </button>
+                        </div>
+                    </form>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button type="button" class="button secondary" on:click=move |_| confirm.set(true)>
+                        {t!(i18n, circulars_withdraw)}
+                    </button>
+                }
+                .into_any()
+            }}
+            <FormError error />
+        </section>
     }
 }
 
