@@ -6,7 +6,7 @@
 //! see which households, by name, have not). Households and the counting rules are
 //! `domain::circulars`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::{
     Json,
@@ -19,7 +19,8 @@ use domain::{
     ErrorCode,
     associations::AssociationRole,
     circulars::{
-        self, Kind, Member, READ_COLLECTION, READERS_COLLECTION, Read, TALLY_COLLECTION, Uploaded,
+        self, CIRCULAR_COLLECTION, Circular, Kind, Member, READ_COLLECTION, READERS_COLLECTION,
+        Read, TALLY_COLLECTION, Uploaded,
     },
     sync::protocol::{Outcome, Refusal, Scope},
 };
@@ -182,20 +183,75 @@ pub async fn write_counts(
     .await
 }
 
+/// How long an uploaded file waits for the circular that names it (the upload needs a
+/// signal, the circular may sit in the editor's outbox a while) before it counts as
+/// unused.
+const UNUSED_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
+/// Deletes the association's attachments that no live circular names any more
+/// (withdrawn, or replaced in an edit), once [`UNUSED_AFTER`] has passed since their
+/// upload: a member can no longer fetch a withdrawn circular's file, and the database
+/// does not keep files nobody can reach.
+async fn forget_unused_attachments(
+    tx: &mut Transaction<'static, Any>,
+    association_id: &str,
+) -> Result<(), AppError> {
+    let bodies: Vec<String> = sqlx::query_scalar(
+        "SELECT body FROM sync_records WHERE collection = $1 AND scope = $2 AND deleted = 0",
+    )
+    .bind(CIRCULAR_COLLECTION)
+    .bind(&Scope::of("association", association_id).0)
+    .fetch_all(&mut **tx)
+    .await?;
+    let named: BTreeSet<String> = bodies
+        .iter()
+        .filter_map(|body| serde_json::from_str::<Circular>(body).ok())
+        .filter_map(|circular| circular.attachment.map(|a| a.id))
+        .collect();
+    let before = db::timestamp(jiff::Timestamp::now() - UNUSED_AFTER);
+    let old: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM attachments WHERE association_id = $1 AND created_at < $2",
+    )
+    .bind(association_id)
+    .bind(&before)
+    .fetch_all(&mut **tx)
+    .await?;
+    for id in old.into_iter().filter(|id| !named.contains(id)) {
+        sqlx::query("DELETE FROM attachments WHERE id = $1")
+            .bind(&id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// After circulars were posted, edited or deleted in a push: fresh counts for the live
-/// ones, and the counts of deleted ones deleted too.
+/// ones, the counts of deleted ones deleted too, and files no circular names any more
+/// forgotten.
 pub async fn after_writes(
     tx: &mut Transaction<'static, Any>,
     client_id: &str,
     seq: &mut i64,
     changed: Vec<(String, Option<String>)>,
 ) -> Result<(), AppError> {
+    let mut associations = BTreeSet::new();
     for (circular_id, association_id) in changed {
         match association_id {
             Some(association_id) => {
                 write_counts(tx, client_id, seq, &circular_id, &association_id).await?;
+                associations.insert(association_id);
             }
             None => {
+                let scope: Option<String> =
+                    sqlx::query_scalar("SELECT scope FROM sync_records WHERE id = $1")
+                        .bind(&circular_id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                if let Some(scope) = scope.map(Scope)
+                    && let ("association", id) = scope.parts()
+                {
+                    associations.insert(id.to_owned());
+                }
                 for (id, collection) in [
                     (circulars::tally_id(&circular_id), TALLY_COLLECTION),
                     (circulars::readers_id(&circular_id), READERS_COLLECTION),
@@ -221,6 +277,9 @@ pub async fn after_writes(
                 }
             }
         }
+    }
+    for association_id in associations {
+        forget_unused_attachments(tx, &association_id).await?;
     }
     Ok(())
 }

@@ -640,3 +640,88 @@ async fn the_demo_has_three_circulars_with_the_reads_counted_per_household() {
     let readers = &seen["readers-0193a6f0-0000-7000-8000-0000000c0003"]["body"];
     assert!(readers.to_string().contains("練馬 トメ"), "{readers}");
 }
+
+#[tokio::test]
+async fn a_withdrawn_circulars_file_is_forgotten_but_one_still_named_or_just_sent_stays() {
+    let app = spawn_app().await;
+    let town = town(&app).await;
+    let scope = format!("association:{}", town.association);
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let uploaded: Value = upload(&app, &town.association, &town.editor, TINY_PNG.to_vec())
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(uploaded["id"].as_str().unwrap().to_owned());
+    }
+    let with = |title: &str, id: &str| {
+        let mut body = circular_body(&town.association, title);
+        body["attachment"] =
+            json!({"id": id, "kind": "png", "bytes": TINY_PNG.len(), "name": "地図.png"});
+        body
+    };
+    let answer = push(
+        &app,
+        &town.editor,
+        "editor-phone",
+        vec![
+            put(1, "c-withdrawn", &scope, with("取り下げる回覧", &ids[0])),
+            put(2, "c-kept", &scope, with("残る回覧", &ids[1])),
+        ],
+    )
+    .await;
+    assert_eq!(outcomes(&answer), ["applied", "applied"]);
+    // All three were uploaded two hours ago; the third is named by no circular (its
+    // circular never came).
+    sqlx::query("UPDATE attachments SET created_at = $1")
+        .bind(server::db::timestamp(
+            jiff::Timestamp::now() - jiff::SignedDuration::from_hours(2),
+        ))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    // A fourth, just uploaded, whose circular is still on its way.
+    let fresh: Value = upload(&app, &town.association, &town.editor, TINY_PNG.to_vec())
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let answer = push(
+        &app,
+        &town.editor,
+        "editor-phone",
+        vec![json!({"id": 3, "op": {"op": "delete", "id": "c-withdrawn", "base_version": 1}})],
+    )
+    .await;
+    assert_eq!(outcomes(&answer), ["applied"]);
+    let status = |id: String| {
+        let request = app.request(
+            Method::GET,
+            &format!("/api/attachments/{id}"),
+            Some(&town.jiro),
+        );
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(
+        status(ids[0].clone()).await,
+        404,
+        "the withdrawn one's file"
+    );
+    assert_eq!(
+        status(ids[1].clone()).await,
+        200,
+        "still named by a circular"
+    );
+    assert_eq!(
+        status(ids[2].clone()).await,
+        404,
+        "named by nothing for hours"
+    );
+    assert_eq!(
+        status(fresh["id"].as_str().unwrap().to_owned()).await,
+        200,
+        "just sent: its circular may still be on its way"
+    );
+}
