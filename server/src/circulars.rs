@@ -35,6 +35,10 @@ use crate::{
     sync::{Reach, write_record},
 };
 
+/// The policy an attachment is served with: no script, no connection, only itself.
+pub const ATTACHMENT_CSP: &str = "default-src 'none'; object-src 'self'; img-src 'self'; \
+     style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /// The largest upload the attachment route reads (the domain's limit).
 pub const UPLOAD_LIMIT: usize = circulars::ATTACHMENT_MAX_BYTES as usize;
 
@@ -448,6 +452,12 @@ pub async fn download(
         headers.insert(
             header::CONTENT_DISPOSITION,
             HeaderValue::from_static("inline"),
+        );
+        // The file is a document of its own when opened: it may show itself (Chromium's
+        // PDF viewer is an object and styles its page inline) and nothing else.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(ATTACHMENT_CSP),
         );
         response
     };

@@ -218,9 +218,15 @@ impl SecurityHeaders {
         }
     }
 
+    /// Sets every header; a route that wrote its own Content-Security-Policy (a PDF
+    /// attachment, which Chromium's viewer shows only with `object-src 'self'`) keeps it.
     pub fn apply(&self, headers: &mut HeaderMap) {
         for (name, value) in &self.headers {
-            headers.insert(name.clone(), value.clone());
+            if name == header::CONTENT_SECURITY_POLICY {
+                headers.entry(name.clone()).or_insert_with(|| value.clone());
+            } else {
+                headers.insert(name.clone(), value.clone());
+            }
         }
     }
 }

@@ -476,6 +476,14 @@ async fn attachments_are_judged_by_content_and_served_to_members_only() {
         .await
         .unwrap();
     assert_eq!(answer.headers()[header::CONTENT_TYPE], "application/pdf");
+    // Opened on its own, it may show itself and run nothing.
+    let csp = answer.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    assert!(csp.contains("object-src 'self'"), "{csp}");
+    assert!(!csp.contains("script-src"), "{csp}");
 
     // Anyone else: as if it did not exist.
     let answer = app
