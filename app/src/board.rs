@@ -3,7 +3,7 @@
 //! waiting to be sent), notices, and, for editors, attendee lists. Read from the sync
 //! store in one pass; the pages filter and draw it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use domain::{
     accounts::Me,
@@ -82,6 +82,9 @@ pub struct Board {
     pub attendees: HashMap<String, Attendees>,
     /// Check-ins typed on this phone and not sent yet, by RSVP id.
     pub checking_in: Vec<String>,
+    /// Published events left out because moderation hides them from this person, so
+    /// their page can say why rather than "not found".
+    pub withheld: BTreeSet<String>,
 }
 
 impl Board {
@@ -139,7 +142,11 @@ pub async fn load(me: &Me) -> Result<Board, String> {
     let mut events = listed(events);
     events.retain_mut(|l| {
         l.hidden = hidden.contains(&l.id);
-        !l.hidden || mine.contains(&l.event.association_id)
+        let shown = !l.hidden || mine.contains(&l.event.association_id);
+        if !shown {
+            board.withheld.insert(l.id.clone());
+        }
+        shown
     });
     events.sort_by(|a, b| {
         (&a.event.start_date, &a.event.start_time, &a.id).cmp(&(

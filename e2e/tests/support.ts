@@ -1,4 +1,5 @@
 // Find, act and check helpers shared by the scenarios, named for what a person does.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 
 /** The bottom navigation's links, by the label a person reads. */
@@ -45,6 +46,7 @@ export const pages = [
   { path: '/', ja: 'ようこそ', en: 'Welcome' },
   { path: '/handbook', ja: '電子母子手帳', en: 'Mother and child health handbook' },
   { path: '/events', ja: 'イベント・回覧板', en: 'Events & circulars' },
+  { path: '/circulars', ja: '回覧板', en: 'Circulars' },
   { path: '/college', ja: 'つながるカレッジねりま', en: 'Tsunagaru College Nerima' },
   { path: '/settings', ja: '設定', en: 'Settings' },
   { path: '/install', ja: 'ホーム画面に追加する', en: 'Add to your home screen' },
@@ -53,6 +55,10 @@ export const pages = [
   // Signed out, these say why not and link to sign in.
   { path: '/account', ja: 'アカウント', en: 'Account' },
   { path: '/admin', ja: '管理', en: 'Administration' },
+  // A shared link to one event (the demo's disaster drill), to the fair, to a circular.
+  { path: '/events/0193a6f0-0000-7000-8000-0000000e0001', ja: 'イベント', en: 'Event' },
+  { path: '/events/0193a6f0-0000-7000-8000-0000000e0f00', ja: 'イベント', en: 'Event' },
+  { path: '/circulars/0193a6f0-0000-7000-8000-0000000c0001', ja: '回覧板', en: 'Circulars' },
   { path: '/no-such-page', ja: 'ページが見つかりません', en: 'Page not found' },
 ];
 
@@ -120,4 +126,24 @@ export async function writeNote(page: Page, text: string) {
 /** A note in the handbook's list, by its words. */
 export function note(page: Page, text: string) {
   return page.getByTestId('notes').first().getByRole('listitem').filter({ hasText: text });
+}
+
+/** The WCAG 2.x A/AA rule sets axe checks. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** What axe finds against the WCAG rules on the page as it is now, one line per rule. */
+export async function violations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
+}
+
+/** Links, buttons and choices on screen smaller than a finger (48 px). */
+export async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('a, button, summary, label.choice')]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ text: el.innerText.trim().slice(0, 30), box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.height < 48 || box.width < 48)
+      .map(({ text, box }) => `${text} (${Math.round(box.width)}×${Math.round(box.height)})`),
+  );
 }

@@ -152,10 +152,14 @@ fn ReportedPosts() -> impl IntoView {
         reload.track();
         api::reports()
     });
+    // Said here, not in the post's own form: a decision reloads the list, and a post
+    // shown again leaves it.
+    let done = RwSignal::new(None::<String>);
     view! {
         <section class="card" aria-labelledby="reports-heading">
             <h2 id="reports-heading">{t_string!(i18n, moderation_title)}</h2>
             <p>{t_string!(i18n, moderation_explain)}</p>
+            <FormDone done />
             {move || if !online.get() {
                 view! { <p class="notice" role="status">{t_string!(i18n, moderation_offline)}</p> }.into_any()
             } else {
@@ -169,7 +173,7 @@ fn ReportedPosts() -> impl IntoView {
                         <ul class="plain-list">
                             {targets
                                 .into_iter()
-                                .map(|target| view! { <ReportedPost target reload /> })
+                                .map(|target| view! { <ReportedPost target reload done /> })
                                 .collect_view()}
                         </ul>
                     }
@@ -182,12 +186,16 @@ fn ReportedPosts() -> impl IntoView {
 
 /// One reported event or circular: its state, the reasons, and the admin's decision.
 #[component]
-fn ReportedPost(target: ReportedTarget, reload: RwSignal<u32>) -> impl IntoView {
+fn ReportedPost(
+    target: ReportedTarget,
+    reload: RwSignal<u32>,
+    /// The list's confirmation, which outlives this post's form.
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let reason = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
     let target_id = target.target_id.clone();
     let decide = move |hidden: bool| {
         if pending.get_untracked() {
@@ -280,7 +288,6 @@ fn ReportedPost(target: ReportedTarget, reload: RwSignal<u32>) -> impl IntoView 
                     ></textarea>
                 </div>
                 <FormError error />
-                <FormDone done />
                 <div class="note-actions">
                     <button
                         type="button"

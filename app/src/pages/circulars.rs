@@ -394,7 +394,7 @@ async fn open(
 pub fn CircularPage(id: Id) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <RequireSignIn>
+        <RequireSignIn heading=|i18n| t_string!(i18n, circulars_title)>
             <Reading id=id.to_string() />
         </RequireSignIn>
         <p><Link page=Page::Circulars class="text-link">{t!(i18n, circulars_back)}</Link></p>

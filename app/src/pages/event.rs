@@ -33,7 +33,7 @@ use crate::{
 #[component]
 pub fn EventPage(id: Id) -> impl IntoView {
     view! {
-        <RequireSignIn>
+        <RequireSignIn heading=|i18n| t_string!(i18n, event_title)>
             <EventView id=id.to_string() />
         </RequireSignIn>
     }
@@ -45,14 +45,25 @@ fn EventView(id: String) -> impl IntoView {
     let loaded = use_board();
     // Drawn again only when something this page shows changes, not on every sync (a
     // code being typed at the door must not be wiped by an unrelated pull).
-    let found = Memo::new(move |_| loaded.board.with(|b| focus(b, &id)));
+    let found = {
+        let id = id.clone();
+        Memo::new(move |_| loaded.board.with(|b| focus(b, &id)))
+    };
+    // Hidden after residents' reports (the third reporter lands here at once).
+    let withheld = Memo::new(move |_| loaded.board.with(|b| b.withheld.contains(&id)));
     let said = Said::default();
     move || {
         let Some((listed, board)) = found.get() else {
             return if loaded.ready.get() {
                 view! {
                     <h1>{t!(i18n, event_title)}</h1>
-                    <p class="card">{t!(i18n, event_not_here)}</p>
+                    <p class="card">
+                        {move || if withheld.get() {
+                            t_string!(i18n, event_withheld)
+                        } else {
+                            t_string!(i18n, event_not_here)
+                        }}
+                    </p>
                     <p><Link page=Page::Events class="text-link">{t!(i18n, event_back)}</Link></p>
                 }
                 .into_any()
@@ -126,6 +137,7 @@ fn focus(board: &Board, id: &str) -> Option<(Listed, Board)> {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         checking_in: board.checking_in.clone(),
+        withheld: Default::default(),
         events: related,
         drafts: Vec::new(),
         notices: Vec::new(),

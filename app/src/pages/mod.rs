@@ -284,9 +284,13 @@ fn is_password_rule(code: domain::ErrorCode) -> bool {
 }
 
 /// Shows `children` to a signed-in person; to anyone else, a plain word on why not
-/// and a way to sign in that comes back here afterwards.
+/// and a way to sign in that comes back here afterwards. A page whose heading is drawn
+/// only inside (an event's own title) gives `heading`, so it keeps its h1 when closed.
 #[component]
-fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
+fn RequireSignIn(
+    #[prop(optional)] heading: Option<fn(I18n) -> &'static str>,
+    children: ChildrenFn,
+) -> impl IntoView {
     #[derive(Clone, Copy, PartialEq)]
     enum Gate {
         Waiting,
@@ -307,8 +311,13 @@ fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     move || {
         match gate.get() {
         Gate::Open => children().into_any(),
-        Gate::Waiting => view! { <p role="status">{t_string!(i18n, gate_checking)}</p> }.into_any(),
+        Gate::Waiting => view! {
+            {heading.map(|h| view! { <h1>{h(i18n)}</h1> })}
+            <p role="status">{t_string!(i18n, gate_checking)}</p>
+        }
+        .into_any(),
         closed => view! {
+            {heading.map(|h| view! { <h1>{h(i18n)}</h1> })}
             <section class="card">
                 <p>
                     {if closed == Gate::Unreachable {
