@@ -15,7 +15,7 @@ use std::{cell::RefCell, future::Future, rc::Rc};
 
 use domain::sync::{
     client::{Engine, Notice, StoreError, SyncError, Transport, TransportError},
-    protocol::{PullRequest, PullResponse, PushRequest, PushResponse, Scope},
+    protocol::{Mutation, PullRequest, PullResponse, PushRequest, PushResponse, Scope},
     view::{self, Item},
 };
 use js_sys::Promise;
@@ -371,15 +371,7 @@ impl Sync {
     pub async fn pending_commands() -> Result<Vec<domain::sync::commands::Command>, StoreError> {
         let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
         let pending = domain::sync::client::Store::outbox(&engine.store).await?;
-        Ok(pending
-            .iter()
-            .filter_map(|m| match &m.op {
-                domain::sync::protocol::Op::Command { name, args } => {
-                    domain::sync::commands::Command::parse(name, args).ok()
-                }
-                _ => None,
-            })
-            .collect())
+        Ok(commands(&pending))
     }
 
     /// Deletes a record on this phone, then syncs.
@@ -404,15 +396,12 @@ impl Sync {
         Ok(view::items(&records, &pending, collection, scope))
     }
 
-    /// The records of several collections in one scope, read from the store once.
-    pub async fn items_of<const N: usize>(
-        collections: [&str; N],
-        scope: &Scope,
-    ) -> Result<[Vec<Item>; N], StoreError> {
+    /// The pulled records of each of `scopes` as stored text (for
+    /// [`domain::sync::view::newest`] and [`domain::sync::view::parsed_items`]) and the
+    /// outbox, read from the store in one transaction.
+    pub async fn read(scopes: &[Scope]) -> Result<(Vec<Vec<String>>, Vec<Mutation>), StoreError> {
         let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
-        let records = engine.store.records_in(scope).await?;
-        let pending = domain::sync::client::Store::outbox(&engine.store).await?;
-        Ok(collections.map(|c| view::items(&records, &pending, c, scope)))
+        engine.store.read_scopes(scopes).await
     }
 
     /// Forgets a notice the person has read.
@@ -426,6 +415,19 @@ impl Sync {
             broadcast();
         });
     }
+}
+
+/// The commands among the outbox's changes, oldest first.
+pub fn commands(outbox: &[Mutation]) -> Vec<domain::sync::commands::Command> {
+    outbox
+        .iter()
+        .filter_map(|m| match &m.op {
+            domain::sync::protocol::Op::Command { name, args } => {
+                domain::sync::commands::Command::parse(name, args).ok()
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 thread_local! {
