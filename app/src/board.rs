@@ -27,6 +27,7 @@ use crate::{
     api, browser,
     pages::report::hidden_targets,
     sync::{Sync, commands},
+    sync_store::ScopesRead,
 };
 
 /// An event on the board (or a draft).
@@ -151,6 +152,12 @@ pub fn edited(me: &Me) -> Vec<String> {
 /// Reads the board from this phone's store: every scope it shows and the outbox in one
 /// read, each event's body parsed once, straight into an [`Event`].
 pub async fn load(me: &Me) -> Result<Board, String> {
+    start(me).finish().await
+}
+
+/// [`load`] started now: the store's requests are made at once, so IndexedDB works on
+/// them while the page is drawn.
+pub fn start(me: &Me) -> Reading {
     let public = Scope::public();
     let own = Scope::of("user", &me.id);
     let mine = edited(me);
@@ -159,9 +166,37 @@ pub async fn load(me: &Me) -> Result<Board, String> {
         .into_iter()
         .chain(editors.iter().cloned())
         .collect();
-    let (texts, outbox) = Sync::read(&scopes).await.map_err(|e| e.0)?;
-    load_from(&texts, &outbox, &public, &own, &mine, &editors)
+    Reading {
+        read: Sync::read(&scopes).map_err(|e| e.0),
+        public,
+        own,
+        mine,
+        editors,
+    }
+}
+
+/// A read of the board under way ([`start`]).
+pub struct Reading {
+    read: Result<ScopesRead, String>,
+    public: Scope,
+    own: Scope,
+    mine: Vec<String>,
+    editors: Vec<Scope>,
+}
+
+impl Reading {
+    pub async fn finish(self) -> Result<Board, String> {
+        let (texts, outbox) = self.read?.finish().await.map_err(|e| e.0)?;
+        load_from(
+            &texts,
+            &outbox,
+            &self.public,
+            &self.own,
+            &self.mine,
+            &self.editors,
+        )
         .map_err(|e| format!("stored data could not be read: {e}"))
+    }
 }
 
 /// The board from the stored records of the public scope, the person's own, and the

@@ -28,7 +28,7 @@ use crate::{
     account::{Account, Session},
     api::{self, ApiError},
     browser,
-    sync_store::IdbStore,
+    sync_store::{IdbStore, ScopesRead},
 };
 
 /// The IndexedDB database of one user's synced data (deleted at sign-out).
@@ -399,9 +399,10 @@ impl Sync {
     /// The pulled records of each of `scopes` as stored text (for
     /// [`domain::sync::view::newest`] and [`domain::sync::view::parsed_items`]) and the
     /// outbox, read from the store in one transaction.
-    pub async fn read(scopes: &[Scope]) -> Result<(Vec<Vec<String>>, Vec<Mutation>), StoreError> {
+    /// Started at once (see [`IdbStore::start_read`]); wait with [`ScopesRead::finish`].
+    pub fn read(scopes: &[Scope]) -> Result<ScopesRead, StoreError> {
         let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
-        engine.store.read_scopes(scopes).await
+        engine.store.start_read(scopes)
     }
 
     /// Forgets a notice the person has read.

@@ -393,8 +393,15 @@ impl IdbStore {
         &self,
         scopes: &[Scope],
     ) -> Result<(Vec<Vec<String>>, Vec<Mutation>), StoreError> {
+        self.start_read(scopes)?.finish().await
+    }
+
+    /// [`IdbStore::read_scopes`] started now: its requests are made at once (IndexedDB
+    /// works on them while the page is drawn), the results waited for with
+    /// [`ScopesRead::finish`].
+    pub fn start_read(&self, scopes: &[Scope]) -> Result<ScopesRead, StoreError> {
         let tx = self.transaction(&[RECORDS, CHUNKS, OUTBOX], IdbTransactionMode::Readonly)?;
-        let requests = scopes
+        let scopes = scopes
             .iter()
             .map(|scope| StoredTexts::request(&tx, scope))
             .collect::<Result<Vec<_>, _>>()?;
@@ -402,11 +409,59 @@ impl IdbStore {
             .object_store(OUTBOX)
             .and_then(|s| s.get_all())
             .map_err(js_error)?;
-        let mut texts = Vec::with_capacity(requests.len());
-        for request in requests {
-            texts.push(request.texts().await?);
+        Ok(ScopesRead {
+            scopes,
+            outbox: Watched::new(outbox),
+        })
+    }
+}
+
+/// A request whose result is waited for from the moment it is made (its handlers set at
+/// once, so no result is missed whichever request is awaited first, or later).
+struct Watched {
+    request: IdbRequest,
+    settled: JsFuture,
+}
+
+impl Watched {
+    fn new(request: IdbRequest) -> Watched {
+        let promise = Promise::new(&mut |resolve, reject| {
+            request.set_onsuccess(Some(&resolve));
+            request.set_onerror(Some(&reject));
+        });
+        Watched {
+            request,
+            settled: JsFuture::from(promise),
         }
-        let outbox = done(&outbox).await?;
+    }
+
+    async fn result(self) -> Result<JsValue, StoreError> {
+        self.settled.await.map_err(|_| {
+            self.request
+                .error()
+                .ok()
+                .flatten()
+                .map(|e| js_error(e.into()))
+                .unwrap_or_else(|| StoreError("IndexedDB request failed".into()))
+        })?;
+        self.request.result().map_err(js_error)
+    }
+}
+
+/// A read of several scopes and the outbox under way ([`IdbStore::start_read`]).
+pub struct ScopesRead {
+    scopes: Vec<StoredTexts>,
+    outbox: Watched,
+}
+
+impl ScopesRead {
+    /// Each scope's stored text, in the order asked, and the outbox.
+    pub async fn finish(self) -> Result<(Vec<Vec<String>>, Vec<Mutation>), StoreError> {
+        let mut texts = Vec::with_capacity(self.scopes.len());
+        for scope in self.scopes {
+            texts.push(scope.texts().await?);
+        }
+        let outbox = self.outbox.result().await?;
         let outbox = Array::from(&outbox)
             .iter()
             .map(|v| from_js(&v))
@@ -418,8 +473,8 @@ impl IdbStore {
 /// The two reads of one scope's pulled records, made in a transaction over `records` and
 /// `chunks`: its chunks and its loose records.
 struct StoredTexts {
-    chunks: IdbRequest,
-    singles: IdbRequest,
+    chunks: Watched,
+    singles: Watched,
 }
 
 impl StoredTexts {
@@ -435,14 +490,17 @@ impl StoredTexts {
             .and_then(|s| s.index("scope"))
             .and_then(|i| i.get_all_with_key(&key))
             .map_err(js_error)?;
-        Ok(StoredTexts { chunks, singles })
+        Ok(StoredTexts {
+            chunks: Watched::new(chunks),
+            singles: Watched::new(singles),
+        })
     }
 
     /// JSON arrays of records: each chunk's text, then the loose records (newer copies
     /// win whatever the order; of equal versions the chunk's copy is read first).
     async fn texts(self) -> Result<Vec<String>, StoreError> {
-        let singles = done(&self.singles).await?;
-        let chunks = done(&self.chunks).await?;
+        let singles = self.singles.result().await?;
+        let chunks = self.chunks.result().await?;
         let mut texts = Array::from(&chunks)
             .iter()
             .map(|chunk| {
