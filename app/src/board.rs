@@ -19,7 +19,7 @@ use domain::{
     sync::{
         commands::Command,
         protocol::{Mutation, Scope},
-        view::{self, Parsed},
+        view::{self, Item, Parsed},
     },
 };
 
@@ -133,6 +133,12 @@ impl Board {
     }
 }
 
+/// A record's body as `T`; the few records other than events are read this way (events,
+/// thousands, are parsed straight from their stored text: [`view::parsed_items`]).
+fn parse<T: serde::de::DeserializeOwned>(item: &Item) -> Option<T> {
+    T::deserialize(&item.record.body).ok()
+}
+
 fn listed(items: Vec<Parsed<Event>>) -> Vec<Listed> {
     items
         .into_iter()
@@ -236,8 +242,10 @@ fn load_from(
         ))
     });
     board.events = events;
-    for item in view::parsed_items::<Taken>(&shared, outbox, PLACES_COLLECTION, public)? {
-        board.places.insert(item.value.event_id.clone(), item.value);
+    for item in view::stored_items(&shared, outbox, PLACES_COLLECTION, public)? {
+        if let Some(taken) = parse::<Taken>(&item) {
+            board.places.insert(taken.event_id.clone(), taken);
+        }
     }
     let pending = commands(outbox);
     let cancelling: Vec<&str> = pending
@@ -248,11 +256,14 @@ fn load_from(
         })
         .collect();
     let personal = read(1)?;
-    for item in view::parsed_items::<Rsvp>(&personal, outbox, RSVP_COLLECTION, own)? {
+    for item in view::stored_items(&personal, outbox, RSVP_COLLECTION, own)? {
+        let Some(rsvp) = parse::<Rsvp>(&item) else {
+            continue;
+        };
         let mine = Mine::Decided {
-            cancelling: cancelling.contains(&item.id.as_str()),
-            rsvp_id: item.id,
-            rsvp: item.value,
+            cancelling: cancelling.contains(&item.record.id.as_str()),
+            rsvp_id: item.record.id,
+            rsvp,
         };
         let event_id = match &mine {
             Mine::Decided { rsvp, .. } => rsvp.event_id.clone(),
@@ -284,12 +295,14 @@ fn load_from(
             _ => {}
         }
     }
-    for item in view::parsed_items::<Notice>(&personal, outbox, NOTICE_COLLECTION, own)? {
+    for item in view::stored_items(&personal, outbox, NOTICE_COLLECTION, own)? {
         if item.pending {
             // Being dismissed: gone for the person already.
             continue;
         }
-        board.notices.push((item.id, item.value));
+        if let Some(notice) = parse::<Notice>(&item) {
+            board.notices.push((item.record.id, notice));
+        }
     }
     for (n, scope) in editors.iter().enumerate() {
         let stored = read(2 + n)?;
@@ -299,10 +312,10 @@ fn load_from(
             EVENT_COLLECTION,
             scope,
         )?));
-        for item in view::parsed_items::<Attendees>(&stored, outbox, ATTENDEES_COLLECTION, scope)? {
-            board
-                .attendees
-                .insert(item.value.event_id.clone(), item.value);
+        for item in view::stored_items(&stored, outbox, ATTENDEES_COLLECTION, scope)? {
+            if let Some(list) = parse::<Attendees>(&item) {
+                board.attendees.insert(list.event_id.clone(), list);
+            }
         }
     }
     Ok(board)
