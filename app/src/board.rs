@@ -3,7 +3,10 @@
 //! waiting to be sent), notices, and, for editors, attendee lists. Read from the sync
 //! store in one pass; the pages filter and draw it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap},
+    sync::OnceLock,
+};
 
 use domain::{
     accounts::Me,
@@ -13,29 +16,66 @@ use domain::{
         PLACES_COLLECTION, RSVP_COLLECTION, Rsvp, Status, Taken,
     },
     moderation::MODERATION_COLLECTION,
-    sync::{commands::Command, protocol::Scope, view::Item},
+    sync::{
+        commands::Command,
+        protocol::{Mutation, Scope},
+        view::{self, Item, Parsed},
+    },
 };
 
-use crate::{api, browser, pages::report::hidden_targets, sync::Sync};
+use crate::{
+    api, browser,
+    pages::report::hidden_targets,
+    sync::{Sync, commands},
+    sync_store::ScopesRead,
+};
 
 /// An event on the board (or a draft).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Listed {
     pub id: String,
     pub event: Event,
     pub scope: Scope,
     /// A change to it waits to be sent (「送信待ち」).
     pub pending: bool,
-    /// Its words, folded for search ([`domain::search`]).
-    pub folded: String,
     /// Hidden after residents' reports, until an admin looks (only its association's
     /// editors still see it, marked so).
     pub hidden: bool,
+    /// Its words, folded for search ([`domain::search`]): made the first time a search
+    /// asks, not for each of thousands of events while the board is read.
+    folded: OnceLock<String>,
+}
+
+/// Equal when what is listed is: the folded words follow from the event.
+impl PartialEq for Listed {
+    fn eq(&self, other: &Listed) -> bool {
+        self.id == other.id
+            && self.event == other.event
+            && self.scope == other.scope
+            && self.pending == other.pending
+            && self.hidden == other.hidden
+    }
 }
 
 impl Listed {
+    pub fn new(id: String, event: Event, scope: Scope, pending: bool) -> Listed {
+        Listed {
+            id,
+            event,
+            scope,
+            pending,
+            hidden: false,
+            folded: OnceLock::new(),
+        }
+    }
+
     pub fn is_draft(&self) -> bool {
         self.scope != Scope::public()
+    }
+
+    /// Its words, folded for search ([`domain::search`]).
+    pub fn folded(&self) -> &str {
+        self.folded.get_or_init(|| self.event.search_text())
     }
 }
 
@@ -96,24 +136,16 @@ impl Board {
     }
 }
 
+/// A record's body as `T`; the few records other than events are read this way (events,
+/// thousands, are parsed straight from their stored text: [`view::parsed_items`]).
 fn parse<T: serde::de::DeserializeOwned>(item: &Item) -> Option<T> {
     T::deserialize(&item.record.body).ok()
 }
 
-fn listed(items: Vec<Item>) -> Vec<Listed> {
+fn listed(items: Vec<Parsed<Event>>) -> Vec<Listed> {
     items
         .into_iter()
-        .filter_map(|item| {
-            let event: Event = parse(&item)?;
-            Some(Listed {
-                folded: event.search_text(),
-                id: item.record.id,
-                scope: item.record.scope,
-                pending: item.pending,
-                hidden: false,
-                event,
-            })
-        })
+        .map(|item| Listed::new(item.id, item.value, item.scope, item.pending))
         .collect()
 }
 
@@ -126,20 +158,81 @@ pub fn edited(me: &Me) -> Vec<String> {
         .collect()
 }
 
-/// Reads the board from this phone's store.
+/// Reads the board from this phone's store: every scope it shows and the outbox in one
+/// read, each event's body parsed once, straight into an [`Event`].
 pub async fn load(me: &Me) -> Result<Board, String> {
+    start(me).finish().await
+}
+
+/// [`load`] started now: the store's requests are made at once, so IndexedDB works on
+/// them while the page is drawn.
+pub fn start(me: &Me) -> Reading {
     let public = Scope::public();
     let own = Scope::of("user", &me.id);
-    let mut board = Board::default();
-    let [events, places, moderation] = Sync::items_of(
-        [EVENT_COLLECTION, PLACES_COLLECTION, MODERATION_COLLECTION],
-        &public,
-    )
-    .await
-    .map_err(|e| e.0)?;
-    let hidden = hidden_targets(&moderation);
     let mine = edited(me);
-    let mut events = listed(events);
+    let editors: Vec<Scope> = mine.iter().map(|a| Scope::of("editors", a)).collect();
+    let scopes: Vec<Scope> = [public.clone(), own.clone()]
+        .into_iter()
+        .chain(editors.iter().cloned())
+        .collect();
+    Reading {
+        read: Sync::read(&scopes).map_err(|e| e.0),
+        public,
+        own,
+        mine,
+        editors,
+    }
+}
+
+/// A read of the board under way ([`start`]).
+pub struct Reading {
+    read: Result<ScopesRead, String>,
+    public: Scope,
+    own: Scope,
+    mine: Vec<String>,
+    editors: Vec<Scope>,
+}
+
+impl Reading {
+    pub async fn finish(self) -> Result<Board, String> {
+        let (texts, outbox) = self.read?.finish().await.map_err(|e| e.0)?;
+        load_from(
+            &texts,
+            &outbox,
+            &self.public,
+            &self.own,
+            &self.mine,
+            &self.editors,
+        )
+        .map_err(|e| format!("stored data could not be read: {e}"))
+    }
+}
+
+/// The board from the stored records of the public scope, the person's own, and the
+/// editors' scope of each association they edit (`texts`, in that order), with the outbox.
+fn load_from(
+    texts: &[Vec<String>],
+    outbox: &[Mutation],
+    public: &Scope,
+    own: &Scope,
+    mine: &[String],
+    editors: &[Scope],
+) -> Result<Board, serde_json::Error> {
+    let read = |n: usize| view::newest(texts.get(n).map_or(&[][..], Vec::as_slice));
+    let mut board = Board::default();
+    let shared = read(0)?;
+    let hidden = hidden_targets(&view::stored_items(
+        &shared,
+        outbox,
+        MODERATION_COLLECTION,
+        public,
+    )?);
+    let mut events = listed(view::parsed_items(
+        &shared,
+        outbox,
+        EVENT_COLLECTION,
+        public,
+    )?);
     events.retain_mut(|l| {
         l.hidden = hidden.contains(&l.id);
         let shown = !l.hidden || mine.contains(&l.event.association_id);
@@ -156,12 +249,12 @@ pub async fn load(me: &Me) -> Result<Board, String> {
         ))
     });
     board.events = events;
-    for item in places {
+    for item in view::stored_items(&shared, outbox, PLACES_COLLECTION, public)? {
         if let Some(taken) = parse::<Taken>(&item) {
             board.places.insert(taken.event_id.clone(), taken);
         }
     }
-    let pending = Sync::pending_commands().await.map_err(|e| e.0)?;
+    let pending = commands(outbox);
     let cancelling: Vec<&str> = pending
         .iter()
         .filter_map(|c| match c {
@@ -169,10 +262,8 @@ pub async fn load(me: &Me) -> Result<Board, String> {
             _ => None,
         })
         .collect();
-    let [rsvps, notices] = Sync::items_of([RSVP_COLLECTION, NOTICE_COLLECTION], &own)
-        .await
-        .map_err(|e| e.0)?;
-    for item in rsvps {
+    let personal = read(1)?;
+    for item in view::stored_items(&personal, outbox, RSVP_COLLECTION, own)? {
         let Some(rsvp) = parse::<Rsvp>(&item) else {
             continue;
         };
@@ -211,7 +302,7 @@ pub async fn load(me: &Me) -> Result<Board, String> {
             _ => {}
         }
     }
-    for item in notices {
+    for item in view::stored_items(&personal, outbox, NOTICE_COLLECTION, own)? {
         if item.pending {
             // Being dismissed: gone for the person already.
             continue;
@@ -220,13 +311,15 @@ pub async fn load(me: &Me) -> Result<Board, String> {
             board.notices.push((item.record.id, notice));
         }
     }
-    for association in edited(me) {
-        let editors = Scope::of("editors", &association);
-        let [drafts, lists] = Sync::items_of([EVENT_COLLECTION, ATTENDEES_COLLECTION], &editors)
-            .await
-            .map_err(|e| e.0)?;
-        board.drafts.extend(listed(drafts));
-        for item in lists {
+    for (n, scope) in editors.iter().enumerate() {
+        let stored = read(2 + n)?;
+        board.drafts.extend(listed(view::parsed_items(
+            &stored,
+            outbox,
+            EVENT_COLLECTION,
+            scope,
+        )?));
+        for item in view::stored_items(&stored, outbox, ATTENDEES_COLLECTION, scope)? {
             if let Some(list) = parse::<Attendees>(&item) {
                 board.attendees.insert(list.event_id.clone(), list);
             }

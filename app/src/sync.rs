@@ -15,7 +15,7 @@ use std::{cell::RefCell, future::Future, rc::Rc};
 
 use domain::sync::{
     client::{Engine, Notice, StoreError, SyncError, Transport, TransportError},
-    protocol::{PullRequest, PullResponse, PushRequest, PushResponse, Scope},
+    protocol::{Mutation, PullRequest, PullResponse, PushRequest, PushResponse, Scope},
     view::{self, Item},
 };
 use js_sys::Promise;
@@ -28,7 +28,7 @@ use crate::{
     account::{Account, Session},
     api::{self, ApiError},
     browser,
-    sync_store::IdbStore,
+    sync_store::{IdbStore, ScopesRead},
 };
 
 /// The IndexedDB database of one user's synced data (deleted at sign-out).
@@ -371,15 +371,7 @@ impl Sync {
     pub async fn pending_commands() -> Result<Vec<domain::sync::commands::Command>, StoreError> {
         let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
         let pending = domain::sync::client::Store::outbox(&engine.store).await?;
-        Ok(pending
-            .iter()
-            .filter_map(|m| match &m.op {
-                domain::sync::protocol::Op::Command { name, args } => {
-                    domain::sync::commands::Command::parse(name, args).ok()
-                }
-                _ => None,
-            })
-            .collect())
+        Ok(commands(&pending))
     }
 
     /// Deletes a record on this phone, then syncs.
@@ -404,15 +396,13 @@ impl Sync {
         Ok(view::items(&records, &pending, collection, scope))
     }
 
-    /// The records of several collections in one scope, read from the store once.
-    pub async fn items_of<const N: usize>(
-        collections: [&str; N],
-        scope: &Scope,
-    ) -> Result<[Vec<Item>; N], StoreError> {
+    /// The pulled records of each of `scopes` as stored text (for
+    /// [`domain::sync::view::newest`] and [`domain::sync::view::parsed_items`]) and the
+    /// outbox, read from the store in one transaction.
+    /// Started at once (see [`IdbStore::start_read`]); wait with [`ScopesRead::finish`].
+    pub fn read(scopes: &[Scope]) -> Result<ScopesRead, StoreError> {
         let engine = engine().ok_or_else(|| StoreError("not signed in".into()))?;
-        let records = engine.store.records_in(scope).await?;
-        let pending = domain::sync::client::Store::outbox(&engine.store).await?;
-        Ok(collections.map(|c| view::items(&records, &pending, c, scope)))
+        engine.store.start_read(scopes)
     }
 
     /// Forgets a notice the person has read.
@@ -426,6 +416,19 @@ impl Sync {
             broadcast();
         });
     }
+}
+
+/// The commands among the outbox's changes, oldest first.
+pub fn commands(outbox: &[Mutation]) -> Vec<domain::sync::commands::Command> {
+    outbox
+        .iter()
+        .filter_map(|m| match &m.op {
+            domain::sync::protocol::Op::Command { name, args } => {
+                domain::sync::commands::Command::parse(name, args).ok()
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 thread_local! {

@@ -375,6 +375,110 @@ impl IdbStore {
     /// Every pulled record of one scope (the newest copy of each), in id order.
     pub async fn records_in(&self, scope: &Scope) -> Result<Vec<Record>, StoreError> {
         let tx = self.transaction(&[RECORDS, CHUNKS], IdbTransactionMode::Readonly)?;
+        let texts = StoredTexts::request(&tx, scope)?.texts().await?;
+        let mut newest = BTreeMap::new();
+        for text in &texts {
+            for record in serde_json::from_str::<Vec<Record>>(text).map_err(json_error)? {
+                keep_newest(&mut newest, record);
+            }
+        }
+        Ok(newest.into_values().collect())
+    }
+
+    /// The pulled records of each of `scopes` as stored text (JSON arrays of records, for
+    /// [`domain::sync::view::newest`]), and the outbox, read in ONE transaction: a page
+    /// that shows thousands of records (the event board) reads them without a round trip
+    /// per scope and without building every body twice.
+    pub async fn read_scopes(
+        &self,
+        scopes: &[Scope],
+    ) -> Result<(Vec<Vec<String>>, Vec<Mutation>), StoreError> {
+        self.start_read(scopes)?.finish().await
+    }
+
+    /// [`IdbStore::read_scopes`] started now: its requests are made at once (IndexedDB
+    /// works on them while the page is drawn), the results waited for with
+    /// [`ScopesRead::finish`].
+    pub fn start_read(&self, scopes: &[Scope]) -> Result<ScopesRead, StoreError> {
+        let tx = self.transaction(&[RECORDS, CHUNKS, OUTBOX], IdbTransactionMode::Readonly)?;
+        let scopes = scopes
+            .iter()
+            .map(|scope| StoredTexts::request(&tx, scope))
+            .collect::<Result<Vec<_>, _>>()?;
+        let outbox = tx
+            .object_store(OUTBOX)
+            .and_then(|s| s.get_all())
+            .map_err(js_error)?;
+        Ok(ScopesRead {
+            scopes,
+            outbox: Watched::new(outbox),
+        })
+    }
+}
+
+/// A request whose result is waited for from the moment it is made (its handlers set at
+/// once, so no result is missed whichever request is awaited first, or later).
+struct Watched {
+    request: IdbRequest,
+    settled: JsFuture,
+}
+
+impl Watched {
+    fn new(request: IdbRequest) -> Watched {
+        let promise = Promise::new(&mut |resolve, reject| {
+            request.set_onsuccess(Some(&resolve));
+            request.set_onerror(Some(&reject));
+        });
+        Watched {
+            request,
+            settled: JsFuture::from(promise),
+        }
+    }
+
+    async fn result(self) -> Result<JsValue, StoreError> {
+        self.settled.await.map_err(|_| {
+            self.request
+                .error()
+                .ok()
+                .flatten()
+                .map(|e| js_error(e.into()))
+                .unwrap_or_else(|| StoreError("IndexedDB request failed".into()))
+        })?;
+        self.request.result().map_err(js_error)
+    }
+}
+
+/// A read of several scopes and the outbox under way ([`IdbStore::start_read`]).
+pub struct ScopesRead {
+    scopes: Vec<StoredTexts>,
+    outbox: Watched,
+}
+
+impl ScopesRead {
+    /// Each scope's stored text, in the order asked, and the outbox.
+    pub async fn finish(self) -> Result<(Vec<Vec<String>>, Vec<Mutation>), StoreError> {
+        let mut texts = Vec::with_capacity(self.scopes.len());
+        for scope in self.scopes {
+            texts.push(scope.texts().await?);
+        }
+        let outbox = self.outbox.result().await?;
+        let outbox = Array::from(&outbox)
+            .iter()
+            .map(|v| from_js(&v))
+            .collect::<Result<_, _>>()?;
+        Ok((texts, outbox))
+    }
+}
+
+/// The two reads of one scope's pulled records, made in a transaction over `records` and
+/// `chunks`: its chunks and its loose records.
+struct StoredTexts {
+    chunks: Watched,
+    singles: Watched,
+}
+
+impl StoredTexts {
+    fn request(tx: &IdbTransaction, scope: &Scope) -> Result<StoredTexts, StoreError> {
         let key = JsValue::from_str(&scope.0);
         let singles = tx
             .object_store(RECORDS)
@@ -386,18 +490,32 @@ impl IdbStore {
             .and_then(|s| s.index("scope"))
             .and_then(|i| i.get_all_with_key(&key))
             .map_err(js_error)?;
-        let singles = done(&singles).await?;
-        let chunks = done(&chunks).await?;
-        let mut newest = BTreeMap::new();
-        for chunk in Array::from(&chunks).iter() {
-            for record in chunk_records(&chunk)? {
-                keep_newest(&mut newest, record);
-            }
+        Ok(StoredTexts {
+            chunks: Watched::new(chunks),
+            singles: Watched::new(singles),
+        })
+    }
+
+    /// JSON arrays of records: each chunk's text, then the loose records (newer copies
+    /// win whatever the order; of equal versions the chunk's copy is read first).
+    async fn texts(self) -> Result<Vec<String>, StoreError> {
+        let singles = self.singles.result().await?;
+        let chunks = self.chunks.result().await?;
+        let mut texts = Array::from(&chunks)
+            .iter()
+            .map(|chunk| {
+                Reflect::get(&chunk, &JsValue::from_str("text"))
+                    .map_err(js_error)?
+                    .as_string()
+                    .ok_or_else(|| {
+                        StoreError("stored data could not be read: a chunk has no text".into())
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if Array::from(&singles).length() > 0 {
+            texts.push(JSON::stringify(&singles).map_err(js_error)?.into());
         }
-        for value in Array::from(&singles).iter() {
-            keep_newest(&mut newest, from_js(&value)?);
-        }
-        Ok(newest.into_values().collect())
+        Ok(texts)
     }
 }
 

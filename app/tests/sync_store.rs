@@ -284,6 +284,19 @@ async fn check(store: IdbStore, scope: &Scope, changed: &Record, n: usize) -> Id
     assert!(all.iter().all(|r| r.id != "r7"));
     assert_eq!(all.iter().find(|r| r.id == "r5"), Some(changed));
     assert!(all.windows(2).all(|w| w[0].id < w[1].id), "in id order");
+    // Read as text (as the event board reads), the same records, with the outbox.
+    let (texts, outbox) = store
+        .read_scopes(&[scope.clone(), Scope::of("family", "none")])
+        .await
+        .unwrap();
+    let read: Vec<Record> = domain::sync::view::newest(&texts[0])
+        .unwrap()
+        .iter()
+        .map(|s| s.to_record().unwrap())
+        .collect();
+    assert_eq!(read, all);
+    assert!(texts[1].is_empty());
+    assert_eq!(outbox, store.outbox().await.unwrap());
     store
 }
 
