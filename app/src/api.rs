@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use domain::{
     ErrorCode, Lang,
-    accounts::{ChangePassword, Me, SessionInfo, SignIn, SignUp},
+    accounts::{ChangePassword, Me, PasswordChanged, SessionInfo, SignIn, SignUp},
     admin::{AuditPage, AuditVerification, RolesUpdate, UserSummary},
     calendar::{CalendarFeed, CalendarFeedStatus},
     error::ApiErrorBody,
@@ -161,8 +161,8 @@ pub async fn me() -> Result<Me, ApiError> {
     get("/api/me").await
 }
 
-pub async fn change_password(form: &ChangePassword) -> Result<(), ApiError> {
-    act("POST", "/api/me/password", Some(form)).await
+pub async fn change_password(form: &ChangePassword) -> Result<PasswordChanged, ApiError> {
+    call("POST", "/api/me/password", Some(form)).await
 }
 
 pub async fn sessions() -> Result<Vec<SessionInfo>, ApiError> {

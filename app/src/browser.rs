@@ -123,6 +123,26 @@ pub fn measure(name: &str, start: &str) {
     }
 }
 
+/// Runs `work` when the browser is idle (at the latest after `within_ms`), or after a
+/// short wait where there is no `requestIdleCallback` (Safari).
+pub fn when_idle(within_ms: u32, work: impl FnOnce() + 'static) {
+    let Some(window) = window() else {
+        return;
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(work);
+    let idle = js_sys::Reflect::has(&window, &"requestIdleCallback".into()).unwrap_or(false);
+    if idle {
+        let options = web_sys::IdleRequestOptions::new();
+        options.set_timeout(within_ms);
+        let _ = window.request_idle_callback_with_options(callback.unchecked_ref(), &options);
+    } else {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.unchecked_ref(),
+            within_ms.min(300) as i32,
+        );
+    }
+}
+
 /// Today on this phone's calendar, `YYYY-MM-DD`.
 pub fn today() -> String {
     let now = js_sys::Date::new_0();

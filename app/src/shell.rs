@@ -113,6 +113,7 @@ fn Shell() -> impl IntoView {
     updates.register();
     let account = Account::provide(updates);
     Sync::provide(account);
+    crate::pages::read_board_ahead();
 
     let online = RwSignal::new(browser::is_online());
     let up = window_event_listener(ev::online, move |_| {

@@ -14,7 +14,7 @@
 use std::{cell::RefCell, future::Future, rc::Rc};
 
 use domain::sync::{
-    client::{Engine, Notice, StoreError, SyncError, Transport, TransportError},
+    client::{Engine, Notice, StoreError, SyncError, SyncReport, Transport, TransportError},
     protocol::{Mutation, PullRequest, PullResponse, PushRequest, PushResponse, Scope},
     view::{self, Item},
 };
@@ -252,18 +252,24 @@ impl Sync {
         leptos::task::spawn_local(async move {
             let result = exclusively(async move {
                 browser::mark("tsunagaru-sync-start");
-                let result = engine.sync().await;
+                let mut report = SyncReport::default();
+                let result = engine.sync_into(&mut report).await;
                 if result.is_ok() {
                     browser::measure("tsunagaru-sync", "tsunagaru-sync-start");
                 }
-                result
+                (result, report.changed())
             })
             .await;
-            self.finished(result);
+            match result {
+                Some((result, changed)) => self.finished(Some(result), changed),
+                None => self.finished(None, false),
+            }
         });
     }
 
-    fn finished(self, result: Option<Result<domain::sync::client::SyncReport, SyncError>>) {
+    /// After a sync: `changed` when it sent, pulled or dropped anything (then pages read
+    /// their records again; a sync that found nothing new, or no network, leaves them be).
+    fn finished(self, result: Option<Result<(), SyncError>>, changed: bool) {
         let next = match result {
             Some(Ok(_)) => {
                 self.failures.set_value(0);
@@ -298,8 +304,10 @@ impl Sync {
             }
         };
         self.running.set_value(false);
-        self.reload();
-        broadcast();
+        if changed {
+            self.reload();
+            broadcast();
+        }
         if self.again.get_value() {
             self.again.set_value(false);
             self.now();

@@ -47,6 +47,15 @@ pub struct ChangePassword {
     pub new_password: String,
 }
 
+/// The answer to `POST /api/me/password`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChanged {
+    /// The person had a private calendar address, and it stopped working with the old
+    /// password (so the page can tell them to make a new one).
+    pub calendar_feed_stopped: bool,
+}
+
 /// A ward-level role granted by an admin. Every account is also a resident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -265,6 +265,22 @@ test('an_event_goes_into_the_calendar_as_a_file_and_the_private_feed_follows_my_
   await expect(feed.getByText('専用のアドレスは、まだありません。')).toBeVisible();
   await expect(feed.getByRole('button', { name: 'アドレスを使えなくする' })).toHaveCount(0);
   expect((await calendarApp.get(second)).status()).toBe(404);
+
+  // A new password stops the address too (whoever learnt the old password may have
+  // learnt it), and the page says so where the password was changed.
+  await feed.getByRole('button', { name: '専用のアドレスを作る' }).click();
+  const third = (await address.innerText()).trim();
+  expect((await calendarApp.get(third)).status()).toBe(200);
+  const password = page.locator('form').filter({ has: page.getByRole('heading', { name: 'パスワードの変更' }) });
+  await password.getByLabel('今のパスワード', { exact: true }).fill('sakura no hana ga saku');
+  await password.getByLabel('新しいパスワード', { exact: true }).fill('ume no hana mo saku yo');
+  await password.getByRole('button', { name: 'パスワードを変更する' }).click();
+  await expect(password.getByText('パスワードを変更しました。ほかの端末ではログアウトしました。' +
+    'カレンダーアプリ用の専用アドレスも使えなくなりました。必要なら、下の「専用のアドレスを作る」で作り直してください。'))
+    .toBeVisible();
+  await expect(feed.getByText('専用のアドレスは、まだありません。')).toBeVisible();
+  await expect(address).toHaveCount(0);
+  expect((await calendarApp.get(third)).status()).toBe(404);
   await calendarApp.dispose();
 });
 

@@ -10,8 +10,8 @@ use axum::{
 use domain::{
     ErrorCode,
     accounts::{
-        self, AssociationMembership, ChangePassword, FamilySummary, Me, Role, SessionInfo, SignIn,
-        SignUp,
+        self, AssociationMembership, ChangePassword, FamilySummary, Me, PasswordChanged, Role,
+        SessionInfo, SignIn, SignUp,
     },
     associations::AssociationRole,
     families::FamilyRole,
@@ -198,7 +198,7 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json
     tag = "accounts",
     request_body = ChangePassword,
     responses(
-        (status = 204, description = "Changed; other devices are signed out and the private calendar address stops working"),
+        (status = 200, description = "Changed; other devices are signed out and the private calendar address, if any, stops working", body = PasswordChanged),
         (status = 401, description = "`unauthenticated`", body = domain::ApiError),
         (status = 422, description = "`current_password_wrong` or a password rule", body = domain::ApiError),
     )
@@ -207,7 +207,7 @@ pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
     JsonBody(form): JsonBody<ChangePassword>,
-) -> Result<StatusCode, AppError> {
+) -> Result<Json<PasswordChanged>, AppError> {
     let row = sqlx::query("SELECT login, password_hash FROM users WHERE id = $1")
         .bind(&user.id)
         .fetch_one(&state.db.pool)
@@ -233,12 +233,14 @@ pub async fn change_password(
         .await?;
     // A private calendar address is a key too: whoever may have learnt the old password
     // may have learnt it, so it stops working (the person makes a new one).
-    sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1")
+    let feeds = sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1")
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(PasswordChanged {
+        calendar_feed_stopped: feeds.rows_affected() > 0,
+    }))
 }
 
 /// The devices signed in to this account.

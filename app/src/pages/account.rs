@@ -2,7 +2,7 @@
 //! families (start one, or join one with a code) and your associations.
 
 use domain::{
-    ErrorCode,
+    ErrorCode, Lang,
     accounts::{self, ChangePassword, Me, Role, SessionInfo},
     families::{self, AcceptInvite, NewFamily},
 };
@@ -25,6 +25,9 @@ use crate::{
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
+    // Counts password changes made on this page: the calendar section reads its status
+    // again, since a new password stops the private address.
+    let password_changed = RwSignal::new(0u32);
     view! {
         <h1>{t_string!(i18n, account_title)}</h1>
         <RequireSignIn>
@@ -35,8 +38,8 @@ pub fn AccountPage() -> impl IntoView {
             <JoinFamilyForm />
             <Associations />
             <Devices />
-            <PasswordForm />
-            <super::calendar_links::CalendarFeeds />
+            <PasswordForm password_changed />
+            <super::calendar_links::CalendarFeeds password_changed />
         </RequireSignIn>
     }
 }
@@ -416,9 +419,13 @@ fn Device(
     }
 }
 
-/// パスワードの変更. Every other device is signed out by the server.
+/// パスワードの変更. Every other device is signed out by the server, and the private
+/// calendar address stops working (the message says so when there was one).
 #[component]
-fn PasswordForm() -> impl IntoView {
+fn PasswordForm(
+    /// Counted up after each change.
+    password_changed: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let account = Account::get();
     let current = RwSignal::new(String::new());
@@ -463,10 +470,19 @@ fn PasswordForm() -> impl IntoView {
             let result = api::change_password(&form).await;
             pending.set(false);
             match result {
-                Ok(()) => {
+                Ok(answer) => {
                     current.set(String::new());
                     new.set(String::new());
-                    done.set(Some(t_string!(i18n, password_changed).to_owned()));
+                    let mut message = t_string!(i18n, password_changed).to_owned();
+                    if answer.calendar_feed_stopped {
+                        // Japanese sentences follow one another with no space.
+                        if lang == Lang::En {
+                            message.push(' ');
+                        }
+                        message.push_str(t_string!(i18n, password_changed_feed_stopped));
+                    }
+                    done.set(Some(message));
+                    password_changed.update(|n| *n += 1);
                 }
                 Err(e) if e.code() == Some(ErrorCode::CurrentPasswordWrong) => {
                     current_error.set(Some(e.message()));

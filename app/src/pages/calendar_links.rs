@@ -55,11 +55,22 @@ pub fn AddToCalendar(
 /// webcal:// link to subscribe and a warning that it shows which events you joined),
 /// make it again, or stop it.
 #[component]
-pub fn CalendarFeeds() -> impl IntoView {
+pub fn CalendarFeeds(
+    /// Counted up when the password changed on the page: the address stopped with it.
+    password_changed: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let status = LocalResource::new(api::calendar_feed_status);
     // The new address, full (https://…), only right after it was made.
     let address = RwSignal::new(None::<String>);
+    Effect::new(move |before: Option<u32>| {
+        let now = password_changed.get();
+        if before.is_some_and(|before| before != now) {
+            address.set(None);
+            status.refetch();
+        }
+        now
+    });
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None);
     let done = RwSignal::new(None);

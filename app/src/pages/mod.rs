@@ -9,6 +9,7 @@ mod college;
 mod event;
 mod event_form;
 mod events;
+pub use events::read_board_ahead;
 mod family;
 mod handbook;
 mod home;

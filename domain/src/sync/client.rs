@@ -134,6 +134,17 @@ pub struct SyncReport {
     pub pushed: usize,
     pub pulled: usize,
     pub refused_or_conflicting: usize,
+    /// Scopes the server no longer shows this person, dropped from the store.
+    pub dropped: usize,
+}
+
+impl SyncReport {
+    /// Whether the store may have changed: something was sent (and left the outbox),
+    /// pulled or dropped. A sync that found nothing new, or could not reach the server,
+    /// changed nothing, so the app need not read its records again.
+    pub fn changed(&self) -> bool {
+        self.pushed > 0 || self.pulled > 0 || self.dropped > 0
+    }
 }
 
 /// Most mutations per push request.
@@ -193,9 +204,15 @@ impl<S: Store, T: Transport> Engine<S, T> {
     /// Pushes the whole outbox, then pulls until there is nothing more.
     pub async fn sync(&self) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
-        self.push(&mut report).await?;
-        self.pull(&mut report).await?;
+        self.sync_into(&mut report).await?;
         Ok(report)
+    }
+
+    /// [`Engine::sync`], counting into `report` as it goes: what a sync that failed
+    /// half-way did before it failed is counted too.
+    pub async fn sync_into(&self, report: &mut SyncReport) -> Result<(), SyncError> {
+        self.push(report).await?;
+        self.pull(report).await
     }
 
     async fn push(&self, report: &mut SyncReport) -> Result<(), SyncError> {
@@ -267,6 +284,7 @@ impl<S: Store, T: Transport> Engine<S, T> {
                 ..Batch::default()
             };
             held = visible;
+            report.dropped += batch.drop_scopes.len();
             report.pulled += page.records.len();
             for record in page.records {
                 if record.deleted {

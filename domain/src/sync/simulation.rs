@@ -19,7 +19,10 @@ use serde_json::{Value, json};
 use crate::events::{self, PLACES_COLLECTION, Party, Places, RSVP_COLLECTION, Status};
 
 use super::{
-    client::{Batch, Engine, Meta, Notice, Store, StoreError, Transport, TransportError, overlay},
+    client::{
+        Batch, Engine, Meta, Notice, Store, StoreError, SyncReport, Transport, TransportError,
+        overlay,
+    },
     commands::{self, Command},
     protocol::*,
     rules::{self, Current},
@@ -301,6 +304,18 @@ struct Disk {
     records: BTreeMap<String, Record>,
     outbox: BTreeMap<u64, Mutation>,
     notices: Vec<Notice>,
+}
+
+impl Disk {
+    /// What the app shows from the store: the records, the notices and what waits to be
+    /// sent (by mutation id).
+    fn shown(&self) -> (BTreeMap<String, Record>, Vec<Notice>, BTreeSet<u64>) {
+        (
+            self.records.clone(),
+            self.notices.clone(),
+            self.outbox.keys().copied().collect(),
+        )
+    }
 }
 
 #[derive(Clone)]
@@ -672,7 +687,27 @@ fn simulate(seed: u64) -> Result<Stats, String> {
                 }
             }
             45..=79 => {
-                let _ = run(sync.sync());
+                // The app reads its records again only after a sync that reports a change
+                // (or after its own writes): one that reports none, even one that failed
+                // half-way, must have left what the person sees as it was.
+                let before = device.disk.borrow().shown();
+                let mut report = SyncReport::default();
+                let _ = run(sync.sync_into(&mut report));
+                let typed: BTreeSet<u64> = world
+                    .borrow()
+                    .written_during_sync
+                    .iter()
+                    .filter(|(client, _)| *client == device.id)
+                    .map(|(_, m)| m.id)
+                    .collect();
+                let mut after = device.disk.borrow().shown();
+                after.2.retain(|id| !typed.contains(id));
+                if !report.changed() && after != before {
+                    return Err(format!(
+                        "{}: a sync that reported no change changed the store",
+                        device.id
+                    ));
+                }
             }
             80..=86 => {
                 // A delayed request finally arrives (after newer ones); nobody hears back.

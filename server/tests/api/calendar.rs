@@ -627,7 +627,13 @@ async fn a_new_password_stops_the_old_private_feed_address() {
             Some(&akemi),
         )
         .await;
-    assert_eq!(changed.status(), 204);
+    assert_eq!(changed.status(), 200);
+    let answer: Value = changed.json().await.unwrap();
+    assert_eq!(
+        answer,
+        json!({"calendar_feed_stopped": true}),
+        "the page can tell akemi"
+    );
     assert_eq!(app.get(&akemi_feed).await.status(), 404);
     assert_eq!(
         app.get(&bunta_feed).await.status(),
