@@ -4,7 +4,7 @@
 //! store in one pass; the pages filter and draw it.
 
 use std::{
-    collections::{BTreeMap, BTreeSet, HashMap},
+    collections::{BTreeMap, HashMap},
     sync::OnceLock,
 };
 
@@ -15,7 +15,7 @@ use domain::{
         ATTENDEES_COLLECTION, Attendees, EVENT_COLLECTION, Event, NOTICE_COLLECTION, Notice,
         PLACES_COLLECTION, RSVP_COLLECTION, Rsvp, Status, Taken,
     },
-    moderation::MODERATION_COLLECTION,
+    moderation::{By, MODERATION_COLLECTION},
     sync::{
         commands::Command,
         protocol::{Mutation, Scope},
@@ -38,9 +38,9 @@ pub struct Listed {
     pub scope: Scope,
     /// A change to it waits to be sent (「送信待ち」).
     pub pending: bool,
-    /// Hidden after residents' reports, until an admin looks (only its association's
-    /// editors still see it, marked so).
-    pub hidden: bool,
+    /// Hidden by moderation, and by whom: residents' reports, until an admin looks, or
+    /// an admin (only its association's editors still see it, marked so).
+    pub hidden: Option<By>,
     /// Its words, folded for search ([`domain::search`]): made the first time a search
     /// asks, not for each of thousands of events while the board is read.
     folded: OnceLock<String>,
@@ -64,7 +64,7 @@ impl Listed {
             event,
             scope,
             pending,
-            hidden: false,
+            hidden: None,
             folded: OnceLock::new(),
         }
     }
@@ -122,9 +122,9 @@ pub struct Board {
     pub attendees: HashMap<String, Attendees>,
     /// Check-ins typed on this phone and not sent yet, by RSVP id.
     pub checking_in: Vec<String>,
-    /// Published events left out because moderation hides them from this person, so
-    /// their page can say why rather than "not found".
-    pub withheld: BTreeSet<String>,
+    /// Published events left out because moderation hides them from this person (and by
+    /// whom), so their page can say why rather than "not found".
+    pub withheld: BTreeMap<String, By>,
 }
 
 impl Board {
@@ -234,10 +234,10 @@ fn load_from(
         public,
     )?);
     events.retain_mut(|l| {
-        l.hidden = hidden.contains(&l.id);
-        let shown = !l.hidden || mine.contains(&l.event.association_id);
-        if !shown {
-            board.withheld.insert(l.id.clone());
+        l.hidden = hidden.get(&l.id).copied();
+        let shown = l.hidden.is_none() || mine.contains(&l.event.association_id);
+        if let (false, Some(by)) = (shown, l.hidden) {
+            board.withheld.insert(l.id.clone(), by);
         }
         shown
     });

@@ -3,11 +3,9 @@
 // signal is back the editor sees one household read and who has not read yet. The
 // picture, once seen, can be seen again offline. The editor withdraws it and it leaves
 // the member's phone. axe finds nothing on these pages.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectHeading, syncStatus, uniqueLogin, waitForServiceWorker } from './support';
+import { expectHeading, smallTargets, syncStatus, uniqueLogin, violations, waitForServiceWorker } from './support';
 
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const PASSWORD = 'kairanban wo mawasu 2026';
 
 /** A 1×1 PNG. */
@@ -16,22 +14,6 @@ const PNG = Buffer.from(
     '9c63000100000500010d0a2db40000000049454e44ae426082',
   'hex',
 );
-
-/** Links and buttons smaller than a finger (48 px). */
-async function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('a, button, summary')]
-      .filter((el) => el.offsetParent !== null)
-      .map((el) => ({ text: el.innerText.trim().slice(0, 30), box: el.getBoundingClientRect() }))
-      .filter(({ box }) => box.height < 48 || box.width < 48)
-      .map(({ text, box }) => `${text} (${Math.round(box.width)}×${Math.round(box.height)})`),
-  );
-}
-
-async function violations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
-}
 
 /** A signed-in person on a phone of their own: a new account, or a demo one. */
 async function person(browser: Browser, name: string, login = uniqueLogin('circ'), signUp = true) {

@@ -186,6 +186,65 @@ test('three_residents_report_an_event_it_leaves_the_board_and_an_admin_shows_it_
   for (const resident of reporters) await resident.context().close();
 });
 
+test('an_admin_hides_an_event_one_resident_reported_and_it_leaves_every_board', async ({ page, browser }) => {
+  const id = tag();
+  const title = `投資の勉強会（もうかる話） ${id}`;
+  await signIn(page, 'sakuradai-editor');
+  await postEvent(page, title);
+  const eventPath = new URL(page.url()).pathname;
+
+  // One report: not enough to hide it by itself, so everyone still sees it.
+  const { page: reporter } = await newResident(browser, '報告者');
+  await reporter.goto(eventPath);
+  await expectHeading(reporter, title);
+  await synced(reporter);
+  await reporter.getByRole('button', { name: '問題を報告' }).click();
+  await reporter.getByLabel('理由（400文字まで）').fill('お金をもうける話の勧誘のようです');
+  await reporter.getByRole('button', { name: '報告する' }).click();
+  await expect(reporter.getByText('報告しました。管理者が確かめます。')).toBeVisible();
+  const { page: neighbour } = await newResident(browser, '近所の人');
+  await expect(await boardFinds(neighbour, id)).toHaveText('1件あります');
+
+  // The admin reads the one report and hides it, with a reason.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, 'admin');
+  await admin.goto('/admin');
+  await expectHeading(admin, '管理');
+  const reported = admin.getByRole('form', { name: `イベント：${title}` });
+  await expect(reported).toContainText('報告 1件');
+  await expect(reported.getByRole('status').first()).toHaveText('表示されています。');
+  await expect(reported.getByText('お金をもうける話の勧誘のようです')).toBeVisible();
+  const decision = `町会の行事ではない勧誘と判断しました ${id}`;
+  await reported.getByLabel('判断の理由（必ず書いてください。400文字まで）').fill(decision);
+  await reported.getByRole('button', { name: '非表示にする' }).click();
+  await expect(admin.getByText('非表示にしました。')).toBeVisible();
+  // Still listed, so that it can be shown again, now as the admin's decision.
+  await expect(reported.getByRole('status').first()).toHaveText('管理者が非表示にしています。');
+  expect(await violations(admin), '/admin with a hidden event').toEqual([]);
+  expect(await smallTargets(admin), '/admin with a hidden event').toEqual([]);
+  await admin.reload();
+  await expectHeading(admin, '管理');
+  await expect(admin.locator('table.audit tbody tr').filter({ hasText: decision })).toContainText('moderation.hide');
+
+  // Gone from the residents' boards; its page says why; its editor sees it marked.
+  await expect(await boardFinds(neighbour, id)).toHaveText('0件あります');
+  await expect(await boardFinds(reporter, id)).toHaveText('0件あります');
+  await neighbour.goto(eventPath);
+  await expect(neighbour.locator('main')).toContainText(
+    'このイベントは、区の管理者の判断で、いまは見られなくなっています。',
+  );
+  await page.goto(eventPath);
+  await expectHeading(page, title);
+  await synced(page);
+  await expect(page.getByText('非表示中（区の管理者の判断）')).toBeVisible();
+  await expect(page.getByText('非表示中（報告があり、区の確認待ち）')).toHaveCount(0);
+
+  await adminContext.close();
+  await reporter.context().close();
+  await neighbour.context().close();
+});
+
 test('an_event_goes_into_the_calendar_as_a_file_and_the_private_feed_follows_my_sign_ups_until_stopped', async ({
   page,
   playwright,

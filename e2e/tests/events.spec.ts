@@ -3,11 +3,17 @@
 // code once the signal is back; the editor checks them in offline. A full event puts the
 // next party on the waiting list, and a cancellation on one phone promotes the party on
 // another, who is told.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectHeading, signIn, signUp, syncStatus, uniqueLogin, waitForServiceWorker } from './support';
-
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+import {
+  expectHeading,
+  signIn,
+  signUp,
+  smallTargets,
+  syncStatus,
+  uniqueLogin,
+  violations,
+  waitForServiceWorker,
+} from './support';
 
 function tag() {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -150,21 +156,6 @@ test('a_full_event_waitlists_and_a_cancellation_on_one_phone_promotes_the_party_
   await expect(page.getByTestId('attendees')).toContainText('石神井 一');
   await expect(page.getByTestId('attendees')).toContainText('取り消し');
 });
-
-async function violations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
-}
-
-async function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('a, button, label.choice')]
-      .filter((el) => el.offsetParent !== null)
-      .map((el) => ({ text: el.innerText.trim().slice(0, 30), box: el.getBoundingClientRect() }))
-      .filter(({ box }) => box.height < 48 || box.width < 48)
-      .map(({ text, box }) => `${text} (${Math.round(box.width)}×${Math.round(box.height)})`),
-  );
-}
 
 test('the_event_pages_pass_axe_fit_a_finger_and_a_small_phone', async ({ page }) => {
   await signIn(page, 'hikarigaoka-editor');

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use domain::{
     events::{self, Attendees, EVENT_COLLECTION, Event, MAX_PARTY, Status},
-    moderation::Kind,
+    moderation::{By, Kind},
     sync::commands::Command,
 };
 use leptos::prelude::*;
@@ -49,8 +49,9 @@ fn EventView(id: String) -> impl IntoView {
         let id = id.clone();
         Memo::new(move |_| loaded.board.with(|b| focus(b, &id)))
     };
-    // Hidden after residents' reports (the third reporter lands here at once).
-    let withheld = Memo::new(move |_| loaded.board.with(|b| b.withheld.contains(&id)));
+    // Hidden after residents' reports (the third reporter lands here at once), or by an
+    // admin.
+    let withheld = Memo::new(move |_| loaded.board.with(|b| b.withheld.get(&id).copied()));
     let said = Said::default();
     move || {
         let Some((listed, board)) = found.get() else {
@@ -58,10 +59,10 @@ fn EventView(id: String) -> impl IntoView {
                 view! {
                     <h1>{t!(i18n, event_title)}</h1>
                     <p class="card">
-                        {move || if withheld.get() {
-                            t_string!(i18n, event_withheld)
-                        } else {
-                            t_string!(i18n, event_not_here)
+                        {move || match withheld.get() {
+                            Some(By::Reports) => t_string!(i18n, event_withheld),
+                            Some(By::Admin) => t_string!(i18n, event_withheld_by_admin),
+                            None => t_string!(i18n, event_not_here),
                         }}
                     </p>
                     <p><Link page=Page::Events class="text-link">{t!(i18n, event_back)}</Link></p>

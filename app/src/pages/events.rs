@@ -16,6 +16,7 @@ use domain::{
     associations::Association,
     dates::{Day, days_in_month, weekday_ja},
     events::{Category, Change, Event, Status},
+    moderation::By,
     search,
 };
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
@@ -272,8 +273,17 @@ pub(super) fn EventBadges(listed: Listed, board: Arc<Board>) -> impl IntoView {
     if listed.is_draft() {
         badges.push((t_string!(i18n, event_draft).to_string(), "badge"));
     }
-    if listed.hidden {
-        badges.push((t_string!(i18n, event_hidden).to_string(), "badge alert"));
+    match listed.hidden {
+        Some(By::Reports) => {
+            badges.push((t_string!(i18n, event_hidden).to_string(), "badge alert"));
+        }
+        Some(By::Admin) => {
+            badges.push((
+                t_string!(i18n, event_hidden_by_admin).to_string(),
+                "badge alert",
+            ));
+        }
+        None => {}
     }
     if listed.pending {
         badges.push((t_string!(i18n, badge_pending).to_string(), "badge pending"));

@@ -4,10 +4,12 @@
 //! 「報告しました」; the server's `report` record in the person's own scope makes every
 //! device of theirs show 「報告済み」.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use domain::{
-    moderation::{self, Kind, MODERATION_COLLECTION, Moderation, REASON_MAX, REPORT_COLLECTION},
+    moderation::{
+        self, By, Kind, MODERATION_COLLECTION, Moderation, REASON_MAX, REPORT_COLLECTION,
+    },
     sync::{commands::Command, protocol::Scope, view::Item},
 };
 use leptos::prelude::*;
@@ -23,29 +25,16 @@ use crate::{
 };
 
 /// The targets hidden now among a scope's `moderation` records (as [`Sync::items`]
-/// gives them for `MODERATION_COLLECTION`).
-pub fn hidden_targets(items: &[Item]) -> BTreeSet<String> {
+/// gives them for `MODERATION_COLLECTION`), with who hid them: residents' reports
+/// waiting for an admin, or an admin's decision.
+pub fn hidden_targets(items: &[Item]) -> BTreeMap<String, By> {
     items
         .iter()
         .filter(|item| item.record.collection == MODERATION_COLLECTION && !item.record.deleted)
         .filter_map(|item| serde_json::from_value::<Moderation>(item.record.body.clone()).ok())
         .filter(|m| m.hidden)
-        .map(|m| m.target_id)
+        .map(|m| (m.target_id, m.by))
         .collect()
-}
-
-/// Whether moderation hides `target_id`, from its scope's `moderation` records.
-pub fn is_hidden(items: &[Item], target_id: &str) -> bool {
-    hidden_targets(items).contains(target_id)
-}
-
-/// The targets hidden now in `scope` (`public` for the board, `association:<id>` for
-/// circulars), read from this phone's store; empty if it cannot be read.
-pub async fn load_hidden(scope: &Scope) -> BTreeSet<String> {
-    Sync::items(MODERATION_COLLECTION, scope)
-        .await
-        .map(|items| hidden_targets(&items))
-        .unwrap_or_default()
 }
 
 /// Where the person's report on this target stands.
@@ -275,9 +264,9 @@ mod tests {
             ),
             item("mod-e4", json!({"unexpected": 1}), false),
         ];
-        assert_eq!(hidden_targets(&items), BTreeSet::from(["e1".to_owned()]));
-        assert!(is_hidden(&items, "e1"));
-        assert!(!is_hidden(&items, "e2"));
-        assert!(!is_hidden(&items, "e3"));
+        assert_eq!(
+            hidden_targets(&items),
+            BTreeMap::from([("e1".to_owned(), By::Reports)])
+        );
     }
 }
