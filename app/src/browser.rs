@@ -109,6 +109,17 @@ pub fn focus_field(id: &str) {
     }
 }
 
+/// Focuses the first element matching a CSS `selector`, where it is (no scrolling to the
+/// top, unlike [`focus`]).
+pub fn focus_first(selector: &str) {
+    if let Some(element) = document()
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
 /// A `performance.mark`: where a timing that benchmarks read starts.
 pub fn mark(name: &str) {
     if let Some(performance) = window().and_then(|w| w.performance()) {

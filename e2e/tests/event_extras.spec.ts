@@ -1,8 +1,10 @@
 // The event board's other screens in real Chromium: three residents report an event
 // (「問題を報告」), which hides it from the board until the ward's admin looks at it and
-// shows it again with a reason; an event goes into the phone's calendar as a file, and a
-// private feed follows the events a person signed up for until they renew or stop it;
-// and the board, the month, an event, the fair and the circulars pass axe in English.
+// shows it again with a reason; an admin hides an event one resident reported; a long
+// list's 「さらに表示」 carries the keyboard on from the first new event; an event goes into
+// the phone's calendar as a file, and a private feed follows the events a person signed up
+// for until they renew or stop it, or change their password; and the board, the month, an
+// event, the fair and the circulars pass axe in English.
 import fs from 'node:fs/promises';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import {
@@ -16,6 +18,7 @@ import {
   violations,
   writeNote,
 } from './support';
+import { eventBody, rng, uuidv7 } from '../bench/sync-seed.mjs';
 
 /** The demo board's events (server `--demo`). */
 const DRILL = '/events/0193a6f0-0000-7000-8000-0000000e0001';
@@ -243,6 +246,46 @@ test('an_admin_hides_an_event_one_resident_reported_and_it_leaves_every_board', 
   await adminContext.close();
   await reporter.context().close();
   await neighbour.context().close();
+});
+
+test('more_of_a_long_list_carries_the_keyboard_on_from_the_first_new_event', async ({ page, browser, baseURL }) => {
+  // 60 events with a word of their own, pushed by the ward's admin as the benchmarks do.
+  const id = tag();
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, 'admin');
+  const random = rng(Date.now() % 1_000_000);
+  const mutations = Array.from({ length: 60 }, (_, n) => {
+    const body = eventBody(random, n);
+    return {
+      id: n + 1,
+      op: { op: 'put', id: uuidv7(random, Date.now()), collection: 'event', scope: 'public',
+        base_version: 0, body: { ...body, title: `${body.title} ${id}`, cancelled: false } },
+    };
+  });
+  const pushed = await admin.request.post('/api/sync/push', {
+    data: { client_id: `more-${id}`, mutations },
+    headers: { Origin: baseURL! },
+  });
+  expect(pushed.status()).toBe(200);
+  const answer = await pushed.json();
+  expect(answer.results.filter((r: { outcome: string }) => r.outcome !== 'applied')).toEqual([]);
+  await adminContext.close();
+
+  await signIn(page, 'ichiro');
+  await expect(await boardFinds(page, id)).toHaveText('60件あります');
+  await expect(page.getByTestId('event-card')).toHaveCount(50);
+  const more = page.getByTestId('board-more');
+  await expect(more).toHaveText('さらに表示（10件）');
+  await more.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('event-card')).toHaveCount(60);
+  await expect(more).toHaveCount(0);
+  // The keyboard (and a screen reader) carries on from the 51st event, not the page's top.
+  const fiftyFirst = page.getByTestId('event-card').nth(50).locator('.event-link');
+  await expect(fiftyFirst).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('h1')).toHaveText(new RegExp(id));
 });
 
 test('an_event_goes_into_the_calendar_as_a_file_and_the_private_feed_follows_my_sign_ups_until_stopped', async ({

@@ -566,7 +566,7 @@ fn List(loaded: Loaded, matching: Memo<Vec<Listed>>, shown: RwSignal<usize>) -> 
                     t_string!(i18n, board_count, n = matching.with(Vec::len)).to_string()
                 }}
             </p>
-            <ul class="event-list long-list">
+            <ul class="event-list long-list" id="board-list">
                 {move || {
                     let board = loaded.board.get();
                     let names = loaded.names.get();
@@ -587,7 +587,17 @@ fn List(loaded: Loaded, matching: Memo<Vec<Listed>>, shown: RwSignal<usize>) -> 
                         type="button"
                         class="button secondary"
                         data-testid="board-more"
-                        on:click=move |_| shown.update(|n| *n += PAGE)
+                        on:click=move |_| {
+                            let first_new = shown.get_untracked() + 1;
+                            shown.update(|n| *n += PAGE);
+                            // The list is drawn again and this button with it: carry on
+                            // from the first new event rather than from the page's top.
+                            request_animation_frame(move || {
+                                browser::focus_first(&format!(
+                                    "#board-list > li:nth-child({first_new}) .event-link"
+                                ));
+                            });
+                        }
                     >
                         {t_string!(i18n, board_more, n = left.min(PAGE)).to_string()}
                     </button>
