@@ -71,19 +71,7 @@ fn json_error(error: serde_json::Error) -> StoreError {
 
 /// Waits for a request to succeed and returns its result.
 async fn done(request: &IdbRequest) -> Result<JsValue, StoreError> {
-    let promise = Promise::new(&mut |resolve, reject| {
-        request.set_onsuccess(Some(&resolve));
-        request.set_onerror(Some(&reject));
-    });
-    JsFuture::from(promise).await.map_err(|_| {
-        request
-            .error()
-            .ok()
-            .flatten()
-            .map(|e| js_error(e.into()))
-            .unwrap_or_else(|| StoreError("IndexedDB request failed".into()))
-    })?;
-    request.result().map_err(js_error)
+    Watched::new(request.clone()).result().await
 }
 
 /// A promise that settles when the transaction commits (or fails). Made at once, before

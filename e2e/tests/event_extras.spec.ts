@@ -74,6 +74,16 @@ async function boardFinds(page: Page, words: string) {
   return page.getByTestId('board-count');
 }
 
+/** The ward's admin, on a phone of their own, at the review of the reported event `title`. */
+async function review(browser: Browser, title: string) {
+  const context = await browser.newContext();
+  const admin = await context.newPage();
+  await signIn(admin, 'admin');
+  await admin.goto('/admin');
+  await expectHeading(admin, '管理');
+  return { context, admin, reported: admin.getByRole('form', { name: `イベント：${title}` }) };
+}
+
 /** A calendar file as its lines, folded lines joined again (RFC 5545 §3.1). */
 function unfolded(ics: string) {
   return ics.replace(/\r\n[ \t]/g, '');
@@ -143,12 +153,7 @@ test('three_residents_report_an_event_it_leaves_the_board_and_an_admin_shows_it_
   await expect(page.getByTestId('event-card').filter({ hasText: title })).toContainText('非表示中');
 
   // The admin finds it among the reported posts, with the three reasons.
-  const adminContext = await browser.newContext();
-  const admin = await adminContext.newPage();
-  await signIn(admin, 'admin');
-  await admin.goto('/admin');
-  await expectHeading(admin, '管理');
-  const reported = admin.getByRole('form', { name: `イベント：${title}` });
+  const { context: adminContext, admin, reported } = await review(browser, title);
   await expect(reported).toContainText('報告 3件');
   await expect(reported.getByRole('status').first()).toHaveText('報告が多いため、見えなくなっています。');
   for (const reason of reasons) await expect(reported.getByText(reason)).toBeVisible();
@@ -209,12 +214,7 @@ test('an_admin_hides_an_event_one_resident_reported_and_it_leaves_every_board', 
   await expect(await boardFinds(neighbour, id)).toHaveText('1件あります');
 
   // The admin reads the one report and hides it, with a reason.
-  const adminContext = await browser.newContext();
-  const admin = await adminContext.newPage();
-  await signIn(admin, 'admin');
-  await admin.goto('/admin');
-  await expectHeading(admin, '管理');
-  const reported = admin.getByRole('form', { name: `イベント：${title}` });
+  const { context: adminContext, admin, reported } = await review(browser, title);
   await expect(reported).toContainText('報告 1件');
   await expect(reported.getByRole('status').first()).toHaveText('表示されています。');
   await expect(reported.getByText('お金をもうける話の勧誘のようです')).toBeVisible();

@@ -151,35 +151,19 @@ async fn changing_the_password_signs_out_the_other_devices() {
     let here = app.sign_up("hanako", PASSWORD).await;
     let elsewhere = app.sign_in("hanako", PASSWORD).await;
 
-    let wrong = app
-        .post_json(
-            "/api/me/password",
-            &json!({"current_password": "not it at all", "new_password": "a whole new passphrase"}),
-            Some(&here),
-        )
+    let (status, answer) = app
+        .change_password(&here, "not it at all", "a whole new passphrase")
         .await;
-    assert_eq!(wrong.status(), 422);
-    let answer: Value = wrong.json().await.unwrap();
+    assert_eq!(status, 422);
     assert_eq!(answer["error"]["code"], "current_password_wrong");
 
-    let weak = app
-        .post_json(
-            "/api/me/password",
-            &json!({"current_password": PASSWORD, "new_password": "qwertyuiop"}),
-            Some(&here),
-        )
-        .await;
-    assert_eq!(weak.status(), 422);
+    let (status, _) = app.change_password(&here, PASSWORD, "qwertyuiop").await;
+    assert_eq!(status, 422);
 
-    let changed = app
-        .post_json(
-            "/api/me/password",
-            &json!({"current_password": PASSWORD, "new_password": "a whole new passphrase"}),
-            Some(&here),
-        )
+    let (status, answer) = app
+        .change_password(&here, PASSWORD, "a whole new passphrase")
         .await;
-    assert_eq!(changed.status(), 200);
-    let answer: Value = changed.json().await.unwrap();
+    assert_eq!(status, 200);
     assert_eq!(
         answer,
         json!({"calendar_feed_stopped": false}),

@@ -620,15 +620,10 @@ async fn a_new_password_stops_the_old_private_feed_address() {
     let bunta_feed = new_feed(&app, &bunta).await;
     assert_eq!(app.get(&akemi_feed).await.status(), 200);
 
-    let changed = app
-        .post_json(
-            "/api/me/password",
-            &json!({"current_password": PASSWORD, "new_password": "a whole new passphrase"}),
-            Some(&akemi),
-        )
+    let (status, answer) = app
+        .change_password(&akemi, PASSWORD, "a whole new passphrase")
         .await;
-    assert_eq!(changed.status(), 200);
-    let answer: Value = changed.json().await.unwrap();
+    assert_eq!(status, 200);
     assert_eq!(
         answer,
         json!({"calendar_feed_stopped": true}),

@@ -84,6 +84,25 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// `POST /api/me/password` from `current` to `new`, signed in with `cookie`: its
+    /// status and JSON answer.
+    pub async fn change_password(
+        &self,
+        cookie: &str,
+        current: &str,
+        new: &str,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let response = self
+            .post_json(
+                "/api/me/password",
+                &serde_json::json!({"current_password": current, "new_password": new}),
+                Some(cookie),
+            )
+            .await;
+        let status = response.status();
+        (status, response.json().await.expect("a JSON answer"))
+    }
+
     /// Signs up through the API and returns the session cookie to send back.
     pub async fn sign_up(&self, login: &str, password: &str) -> String {
         let response = self
