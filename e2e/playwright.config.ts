@@ -22,8 +22,11 @@ const chromiumArgs = [
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Ceilings, not waits: every expectation polls for what the app shows and goes on the
+  // moment it holds. They are high because a 2-core machine that is also building
+  // (CI, a developer's loop) can be slow to sync or to install a service worker.
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
   fullyParallel: true,
   workers: 2,
   retries: 0,

@@ -8,6 +8,7 @@ pub mod account;
 pub mod api;
 pub mod board;
 pub mod browser;
+pub mod crash;
 pub mod form;
 pub mod pages;
 pub mod pwa;
@@ -16,11 +17,12 @@ pub mod shell;
 pub mod sync;
 pub mod sync_bar;
 pub mod sync_store;
+pub mod tasks;
 
-/// Starts the app in `<body>`. Text size is applied first, so the first paint is
-/// already at the size the person chose.
+/// Starts the app in `<body>`. A panic shows a notice with a reload button (`crash`).
+/// Text size is applied first, so the first paint is already at the size the person chose.
 pub fn mount() {
-    console_error_panic_hook::set_once();
+    crash::install();
     settings::apply_text_size(settings::load_text_size());
     leptos::mount::mount_to_body(shell::App);
 }

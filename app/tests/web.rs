@@ -113,3 +113,76 @@ async fn choosing_a_text_size_sets_it_on_the_whole_page() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_task_a_page_started_ends_when_the_page_goes() {
+    use leptos::prelude::*;
+    use std::{cell::Cell, rc::Rc};
+
+    let ran = Rc::new(Cell::new(false));
+    let page = Owner::new();
+    page.with(|| {
+        let shown = StoredValue::new(1);
+        let ran = ran.clone();
+        app::tasks::spawn_owned(async move {
+            tick().await;
+            // Reading a value of a page that has gone would panic here.
+            ran.set(shown.get_value() == 1);
+        });
+    });
+    page.cleanup();
+    tick().await;
+    tick().await;
+    assert!(!ran.get(), "the task went on after its page had gone");
+
+    // A page that stays lets its task finish.
+    let page = Owner::new();
+    page.with(|| {
+        let shown = StoredValue::new(1);
+        let ran = ran.clone();
+        app::tasks::spawn_owned(async move {
+            tick().await;
+            ran.set(shown.get_value() == 1);
+        });
+    });
+    tick().await;
+    tick().await;
+    assert!(ran.get(), "the task of a page still shown did not finish");
+    drop(page);
+}
+
+#[wasm_bindgen_test]
+fn a_panic_shows_a_notice_in_the_persons_language_with_a_reload_button() {
+    let notice = || document().get_element_by_id(app::crash::NOTICE_ID);
+    app::crash::show(domain::Lang::En);
+    let shown = notice().expect("the notice is drawn");
+    assert_eq!(shown.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(
+        text(&shown, "p"),
+        "Something went wrong. Please reload the page."
+    );
+    assert_eq!(text(&shown, "form button"), "Reload");
+    let form = shown.query_selector("form").unwrap().unwrap();
+    assert_eq!(form.get_attribute("method").as_deref(), Some("get"));
+    let here = web_sys::window().unwrap().location().pathname().unwrap();
+    assert_eq!(form.get_attribute("action"), Some(here));
+    // A second panic draws no second notice.
+    app::crash::show(domain::Lang::Ja);
+    assert_eq!(
+        document()
+            .query_selector_all(&format!("#{}", app::crash::NOTICE_ID))
+            .unwrap()
+            .length(),
+        1
+    );
+    shown.remove();
+
+    app::crash::show(domain::Lang::Ja);
+    let shown = notice().expect("the notice is drawn");
+    assert_eq!(
+        text(&shown, "p"),
+        "問題が起きました。再読み込みしてください。"
+    );
+    assert_eq!(text(&shown, "form button"), "再読み込みする");
+    shown.remove();
+}

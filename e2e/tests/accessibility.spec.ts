@@ -1,8 +1,10 @@
 // Every page, in both languages and at the largest text on the narrowest phone, passes
 // axe's WCAG 2.x A/AA rules, keeps controls big enough for a finger, and never scrolls
 // sideways.
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
 import {
+  expect,
+  test,
   createFamily,
   expectHeading,
   pages,

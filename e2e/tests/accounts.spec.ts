@@ -1,7 +1,8 @@
 // A person creates an account, signs in and out, and shares a child's handbook with
 // family through an invite code passed on by hand.
-import { expect, test } from '@playwright/test';
 import {
+  expect,
+  test,
   DEMO_PASSWORD,
   accountLink,
   createFamily,

@@ -3,8 +3,8 @@
 // signal is back the editor sees one household read and who has not read yet. The
 // picture, once seen, can be seen again offline. The editor withdraws it and it leaves
 // the member's phone. axe finds nothing on these pages.
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectHeading, smallTargets, syncStatus, uniqueLogin, violations, waitForServiceWorker } from './support';
+import { type Browser, type Page } from '@playwright/test';
+import { expect, test, expectHeading, smallTargets, syncStatus, uniqueLogin, violations, waitForServiceWorker } from './support';
 
 const PASSWORD = 'kairanban wo mawasu 2026';
 
@@ -130,7 +130,13 @@ test('a_member_reads_a_circular_offline_the_editor_sees_the_household_count_and_
   await expect(reader.page.getByTestId('read-state')).toHaveText('既読');
   await expect(reader.page.getByText('読んだことは役員に伝わっています。')).toBeVisible();
   await expect(reader.page.getByTestId('tally')).toHaveText('2 世帯のうち 1 世帯が読みました。');
-  await expect(reader.page.getByRole('img', { name: '集積所の地図.png' })).toBeVisible();
+  // The picture itself, not only its name: it was drawn with no signal, so the app loads
+  // it again now that the signal is back.
+  const picture = reader.page.getByRole('img', { name: '集積所の地図.png' });
+  await expect(picture).toBeVisible();
+  await expect
+    .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 30_000 })
+    .toBe(true);
   expect(await violations(reader.page), circularPath).toEqual([]);
   expect(await smallTargets(reader.page), circularPath).toEqual([]);
   // Members never see who.

@@ -6,8 +6,10 @@
 // for until they renew or stop it, or change their password; and the board, the month, an
 // event, the fair and the circulars pass axe in English.
 import fs from 'node:fs/promises';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { type Browser, type Page } from '@playwright/test';
 import {
+  expect,
+  test,
   createFamily,
   expectHeading,
   signIn,

@@ -3,8 +3,10 @@
 // code once the signal is back; the editor checks them in offline. A full event puts the
 // next party on the waiting list, and a cancellation on one phone promotes the party on
 // another, who is told.
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { type Browser, type Page } from '@playwright/test';
 import {
+  expect,
+  test,
   expectHeading,
   signIn,
   signUp,

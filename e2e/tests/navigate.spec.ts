@@ -1,6 +1,5 @@
 // A person opens the app and moves between the three modules and settings.
-import { expect, test } from '@playwright/test';
-import { expectHeading, navLink, settingsLink } from './support';
+import { expect, test, expectHeading, navLink, settingsLink } from './support';
 
 test('opens_in_japanese_even_when_the_browser_prefers_english', async ({ page }) => {
   await page.goto('/');

@@ -1,6 +1,5 @@
 // A person opens the app once with a signal, then again on the subway with none.
-import { expect, test } from '@playwright/test';
-import { cachedUrls, expectHeading, navLink, settingsLink, waitForServiceWorker } from './support';
+import { expect, test, cachedUrls, expectHeading, navLink, settingsLink, waitForServiceWorker } from './support';
 
 test('reloads_and_works_fully_with_the_network_off', async ({ page, context }) => {
   await page.goto('/');

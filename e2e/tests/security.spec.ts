@@ -1,8 +1,7 @@
 // The browser enforces the server's Content-Security-Policy: the app must run under it
 // with no violation (trunk's loader allowed by its hash, WebAssembly by
 // 'wasm-unsafe-eval', nothing else inline), with the other security headers present.
-import { test, expect } from '@playwright/test';
-import { pages, expectHeading, waitForServiceWorker } from './support';
+import { test, expect, pages, expectHeading, waitForServiceWorker } from './support';
 
 test('the_app_runs_under_a_strict_csp_with_no_violation', async ({ page }) => {
   const violations: string[] = [];

@@ -1,6 +1,5 @@
 // A person changes the language and the text size, and finds them kept next time.
-import { expect, test } from '@playwright/test';
-import { expectHeading, navLink } from './support';
+import { expect, test, expectHeading, navLink } from './support';
 
 test('switches_to_english_and_keeps_it_after_a_reload', async ({ page }) => {
   await page.goto('/settings');

@@ -1,6 +1,50 @@
 // Find, act and check helpers shared by the scenarios, named for what a person does.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+
+export { expect };
+
+/**
+ * Every spec's `test`: it fails on what a person would see as a broken page — an uncaught
+ * error or unhandled promise rejection in any page of the test (also pages of contexts the
+ * test makes itself with `browser.newContext()`), or a console message with a Rust panic
+ * (`panicked at`). A test that expects one says so with
+ * `test.use({ expectedPageErrors: [/…/] })`.
+ */
+export const test = base.extend<{ expectedPageErrors: RegExp[]; strictPages: void }>({
+  expectedPageErrors: [[], { option: true }],
+  strictPages: [
+    async ({ context, browser, expectedPageErrors }, use) => {
+      const problems: string[] = [];
+      const watch = (watched: BrowserContext) => {
+        watched.on('weberror', (error) => {
+          const page = error.page()?.url() ?? 'a page';
+          problems.push(`uncaught on ${page}: ${error.error().stack ?? error.error().message}`);
+        });
+        watched.on('console', (message) => {
+          if (message.text().includes('panicked at')) {
+            problems.push(`panic on ${message.page()?.url() ?? 'a page'}: ${message.text()}`);
+          }
+        });
+      };
+      watch(context);
+      const newContext = browser.newContext;
+      browser.newContext = async (...args: Parameters<typeof newContext>) => {
+        const made = await newContext.apply(browser, args);
+        watch(made);
+        return made;
+      };
+      try {
+        await use();
+      } finally {
+        browser.newContext = newContext;
+      }
+      const unexpected = problems.filter((p) => !expectedPageErrors.some((e) => e.test(p)));
+      expect(unexpected, 'errors a person would meet as a broken page').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 /** The bottom navigation's links, by the label a person reads. */
 export function navLink(page: Page, label: string) {

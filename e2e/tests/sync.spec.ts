@@ -5,8 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page, type Request } from '@playwright/test';
+import { type Page, type Request } from '@playwright/test';
 import {
+  expect,
+  test,
   DEMO_PASSWORD,
   createFamily,
   expectHeading,

@@ -4,8 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
-import { expectHeading, waitForServiceWorker } from './support';
+import { expect, test, expectHeading, waitForServiceWorker } from './support';
 
 const server = process.env.TSUNAGARU_SERVER ?? path.resolve('../target/debug/server');
 const dist = process.env.TSUNAGARU_DIST ?? path.resolve('../dist');
@@ -44,7 +43,8 @@ test('a_new_version_waits_for_the_person_and_reloads_when_asked', async ({ page 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagaru-update-'));
   const distCopy = path.join(work, 'dist');
   fs.cpSync(dist, distCopy, { recursive: true });
-  const port = 18300 + test.info().workerIndex;
+  // Beside the suite's own server (E2E_PORT), so two runs on one machine do not collide.
+  const port = Number(process.env.E2E_PORT ?? 18181) + 100 + test.info().workerIndex;
   const child = await startServer(distCopy, port);
   try {
     await page.goto(`http://127.0.0.1:${port}/events`);
@@ -52,7 +52,20 @@ test('a_new_version_waits_for_the_person_and_reloads_when_asked', async ({ page 
     await expect(page.getByText('新しいバージョンの準備ができました。')).toHaveCount(0);
 
     const next = deployNewVersion(distCopy);
-    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+    // The browser downloads the new version and precaches all of it in the background,
+    // which on a busy machine takes longer than any fixed wait: wait until the browser
+    // says it is installed — the moment the app promises to tell the person.
+    const installed = await page.evaluate(async () => {
+      const registration = (await navigator.serviceWorker.getRegistration())!;
+      await registration.update();
+      const worker = registration.installing ?? registration.waiting;
+      if (!worker) return 'no new version found';
+      while (worker.state === 'installing') {
+        await new Promise((resolve) => worker.addEventListener('statechange', resolve, { once: true }));
+      }
+      return worker.state;
+    });
+    expect(installed).toBe('installed');
     await expect(page.getByText('新しいバージョンの準備ができました。')).toBeVisible();
     // Until the person agrees, the old version keeps serving the page.
     const before = await page.evaluate(() => caches.keys());

@@ -21,6 +21,7 @@ mod size;
 use std::{
     path::{Path, PathBuf},
     process::Command,
+    time::{Duration, Instant},
 };
 
 use anyhow::{Context, Result, bail};
@@ -77,54 +78,98 @@ fn run_app(root: &Path, server_args: &[String]) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
-    install::build_tools(root)?;
-    install::test_tools(root)?;
+    let started = Instant::now();
+    let mut phases = Phases::default();
+    phases.time("install", || {
+        install::build_tools(root)?;
+        install::test_tools(root)
+    })?;
 
     let mut tally = Tally::default();
     step("unit and integration tests (server on SQLite)");
-    tally.run(Command::new("cargo").args(["test", "--workspace", "--locked"]))?;
+    phases.time("unit + server on SQLite", || {
+        tally.run(Command::new("cargo").args(["test", "--workspace", "--locked"]))
+    })?;
 
     step("server integration tests on PostgreSQL");
-    let pg = postgres::TempCluster::start()?;
-    tally.run(
-        Command::new("cargo")
-            .args(["test", "--locked", "--package", "server"])
-            .env("TSUNAGARU_TEST_POSTGRES", pg.admin_url()),
-    )?;
-    drop(pg);
+    phases.time("server on PostgreSQL", || {
+        let pg = postgres::TempCluster::start()?;
+        tally.run(
+            Command::new("cargo")
+                .args(["test", "--locked", "--package", "server"])
+                .env("TSUNAGARU_TEST_POSTGRES", pg.admin_url()),
+        )
+    })?;
 
     step("WASM tests in headless Chromium");
-    tally.run(
-        Command::new("cargo")
-            .args([
-                "test",
-                "--locked",
-                "--package",
-                "app",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                "wasm-bindgen-test-runner",
-            )
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
-    )?;
+    phases.time("WASM tests", || {
+        tally.run(
+            Command::new("cargo")
+                .args([
+                    "test",
+                    "--locked",
+                    "--package",
+                    "app",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env(
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    "wasm-bindgen-test-runner",
+                )
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+        )
+    })?;
 
     step("end-to-end tests in headless Chromium");
-    dist::build(root)?;
-    exec(Command::new("cargo").args(["build", "--locked", "--package", "server"]))?;
-    tally.run(
-        Command::new("npx")
-            .args(["--no-install", "playwright", "test"])
-            .current_dir(root.join("e2e"))
-            .env("TSUNAGARU_SERVER", root.join("target/debug/server"))
-            .env("TSUNAGARU_DIST", root.join("dist")),
-    )?;
+    phases.time("dist (release PWA) + server build", || {
+        dist::build(root)?;
+        exec(Command::new("cargo").args(["build", "--locked", "--package", "server"]))
+    })?;
+    phases.time("Playwright", || {
+        tally.run(
+            Command::new("npx")
+                .args(["--no-install", "playwright", "test"])
+                .current_dir(root.join("e2e"))
+                .env("TSUNAGARU_SERVER", root.join("target/debug/server"))
+                .env("TSUNAGARU_DIST", root.join("dist")),
+        )
+    })?;
     step("all tests passed");
+    phases.print(started.elapsed());
     println!("total: {} passed, {} failed", tally.passed, tally.failed);
     Ok(())
+}
+
+/// The wall time of each phase of `cargo xtask test`, printed at the end (and kept in
+/// the README's Measured table), so a phase that grows is seen.
+#[derive(Default)]
+struct Phases(Vec<(&'static str, Duration)>);
+
+impl Phases {
+    fn time<T>(&mut self, name: &'static str, phase: impl FnOnce() -> Result<T>) -> Result<T> {
+        let started = Instant::now();
+        let result = phase();
+        self.0.push((name, started.elapsed()));
+        if result.is_err() {
+            self.print(self.0.iter().map(|(_, d)| *d).sum());
+        }
+        result
+    }
+
+    fn print(&self, total: Duration) {
+        eprintln!("\nphase times (wall):");
+        for (name, took) in &self.0 {
+            eprintln!("  {name:<36} {}", minutes(*took));
+        }
+        eprintln!("  {:<36} {}", "total", minutes(total));
+    }
+}
+
+fn minutes(d: Duration) -> String {
+    let s = d.as_secs();
+    format!("{} min {:02} s", s / 60, s % 60)
 }
 
 /// Adds up the tests every runner reports, for one closing line over all suites.

@@ -28,6 +28,7 @@ use crate::{
     shell::Link,
     sync::Sync,
     sync_bar::SyncBadge,
+    tasks::spawn_owned,
 };
 
 /// Whether the person has read a circular.
@@ -160,7 +161,7 @@ fn Board(membership: AssociationMembership, user_id: String) -> impl IntoView {
         Effect::new(move |_| {
             sync.revision.track();
             let (association_id, user_id) = (association_id.clone(), user_id.clone());
-            leptos::task::spawn_local(async move {
+            spawn_owned(async move {
                 match load(&association_id, &user_id).await {
                     Ok(list) => {
                         entries.set(list);
@@ -417,7 +418,7 @@ fn Reading(id: String) -> impl IntoView {
             sync.revision.track();
             let Some(me) = account.me() else { return };
             let id = id.clone();
-            leptos::task::spawn_local(async move {
+            spawn_owned(async move {
                 match open(&id, &me.id, &me.associations).await {
                     Ok(found) => {
                         let unread = found
@@ -427,13 +428,16 @@ fn Reading(id: String) -> impl IntoView {
                         load_error.set(None);
                         if unread && !marked.get_value() {
                             marked.set_value(true);
+                            // A write: it runs to its end even if the page goes meanwhile.
                             let command = Command::ReadCircular { circular_id: id };
-                            if let Err(e) = sync.command(&command).await {
-                                load_error.set(Some(
-                                    t_string!(i18n, circulars_load_failed, reason = e.0)
-                                        .to_string(),
-                                ));
-                            }
+                            leptos::task::spawn_local(async move {
+                                if let Err(e) = sync.command(&command).await {
+                                    load_error.set(Some(
+                                        t_string!(i18n, circulars_load_failed, reason = e.0)
+                                            .to_string(),
+                                    ));
+                                }
+                            });
                         }
                     }
                     Err(reason) => load_error.set(Some(
@@ -591,7 +595,7 @@ fn Attachment(attachment: AttachmentRef) -> impl IntoView {
         <section class="attachment" aria-labelledby="attachment-heading">
             <h2 id="attachment-heading">{t!(i18n, circulars_attachment_heading)}</h2>
             {attachment.kind.is_image().then(|| view! {
-                <img class="circular-image" src=url.clone() alt=attachment.name.clone() />
+                <Picture url=url.clone() alt=attachment.name.clone() />
             })}
             <p>
                 <a class="button secondary" href=url data-testid="attachment-link">
@@ -604,6 +608,52 @@ fn Attachment(attachment: AttachmentRef) -> impl IntoView {
             </p>
             <p class="note">{t!(i18n, circulars_attachment_offline)}</p>
         </section>
+    }
+}
+
+/// A circular's picture. One that could not be loaded (no signal when the page was
+/// drawn, or the signal only just back) says so and is loaded again when the signal
+/// returns, and a few times while the phone believes it has one: a picture must not
+/// stay broken until the person thinks of reloading the page.
+#[component]
+fn Picture(url: String, alt: String) -> impl IntoView {
+    /// Tries while online before waiting for the next `online` event.
+    const TRIES: u32 = 5;
+    let i18n = use_i18n();
+    let attempt = RwSignal::new(0u32);
+    let failed = RwSignal::new(false);
+    let again = move || {
+        failed.set(false);
+        attempt.update(|n| *n += 1);
+    };
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        if failed.get_untracked() {
+            again();
+        }
+    });
+    on_cleanup(move || online.remove());
+    let on_error = move |_| {
+        failed.set(true);
+        if browser::is_online() && attempt.get_untracked() < TRIES {
+            set_timeout(
+                move || {
+                    if failed.try_get_untracked() == Some(true) {
+                        again();
+                    }
+                },
+                std::time::Duration::from_secs(2),
+            );
+        }
+    };
+    view! {
+        // A new element for each try: the browser fetches it again.
+        {move || {
+            attempt.track();
+            view! { <img class="circular-image" src=url.clone() alt=alt.clone() on:error=on_error /> }
+        }}
+        <Show when=move || failed.get()>
+            <p class="note" role="status">{t!(i18n, circulars_image_retry)}</p>
+        </Show>
     }
 }
 
@@ -759,7 +809,7 @@ fn CircularForm(association_id: String) -> impl IntoView {
                         title.set(String::new());
                         body.set(String::new());
                         due.set(String::new());
-                        if let Some(input) = file_input.get_untracked() {
+                        if let Some(input) = file_input.try_get_untracked().flatten() {
                             input.set_value("");
                         }
                         done.set(Some(t_string!(i18n, circulars_form_done).to_string()));

@@ -32,6 +32,7 @@ use crate::{
     settings,
     shell::{Link, Router},
     sync::Sync,
+    tasks::spawn_owned,
 };
 
 /// The board as this phone holds it, read again whenever the store changes; with the
@@ -169,7 +170,9 @@ pub(super) fn use_board() -> Loaded {
             return;
         }
         let read = board_at(&me, revision);
-        leptos::task::spawn_local(async move {
+        // Ends with the page (and with this run of the effect): `shown` and `loaded` are
+        // the page's and are gone with it.
+        spawn_owned(async move {
             let read = read.await;
             if revision < shown.get_value() {
                 return;
@@ -185,7 +188,7 @@ pub(super) fn use_board() -> Loaded {
             loaded.ready.set(true);
         });
     });
-    leptos::task::spawn_local(async move {
+    spawn_owned(async move {
         if let Some(names) = board::refresh_association_names().await {
             loaded.names.set(names);
         }

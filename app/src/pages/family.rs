@@ -13,6 +13,7 @@ use crate::{
     i18n::*,
     settings,
     shell::{Link, Router},
+    tasks::spawn_owned,
 };
 
 #[component]
@@ -68,7 +69,7 @@ fn FamilyView(id: Id) -> impl IntoView {
         error: RwSignal::new(None),
     };
     let load_error = RwSignal::new(None::<String>);
-    leptos::task::spawn_local(async move {
+    spawn_owned(async move {
         match api::family(&id.to_string()).await {
             Ok(family) => state.family.set(Some(family)),
             Err(e) => load_error.set(Some(e.message())),

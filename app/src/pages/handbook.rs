@@ -18,6 +18,7 @@ use crate::{
     settings,
     sync::Sync,
     sync_bar::SyncBadge,
+    tasks::spawn_owned,
 };
 
 #[component]
@@ -81,7 +82,7 @@ fn Notes(family_id: String, child_name: String, guardian: bool) -> impl IntoView
         Effect::new(move |_| {
             sync.revision.track();
             let scope = scope.clone();
-            leptos::task::spawn_local(async move {
+            spawn_owned(async move {
                 match Sync::items(NOTE_COLLECTION, &scope).await {
                     Ok(items) => {
                         notes.set(items);

@@ -22,6 +22,7 @@ use crate::{
     settings,
     sync::Sync,
     sync_bar::SyncBadge,
+    tasks::spawn_owned,
 };
 
 /// The targets hidden now among a scope's `moderation` records (as [`Sync::items`]
@@ -72,7 +73,7 @@ pub fn ReportButton(
             sync.revision.track();
             let Some(me) = account.me() else { return };
             let target_id = target_id.clone();
-            leptos::task::spawn_local(async move {
+            spawn_owned(async move {
                 let scope = Scope::of("user", &me.id);
                 let reported = Sync::items(REPORT_COLLECTION, &scope)
                     .await

@@ -5,7 +5,7 @@ use domain::{Lang, settings::TextSize};
 use leptos::prelude::*;
 
 use super::Page;
-use crate::{i18n::*, settings, shell::Link, sync};
+use crate::{i18n::*, settings, shell::Link, sync, tasks::spawn_owned};
 
 #[component]
 pub fn Settings() -> impl IntoView {
@@ -86,7 +86,7 @@ pub fn Settings() -> impl IntoView {
 fn StorageUse() -> impl IntoView {
     let i18n = use_i18n();
     let state = RwSignal::new(None::<Option<(f64, bool)>>);
-    leptos::task::spawn_local(async move { state.set(Some(sync::storage_state().await)) });
+    spawn_owned(async move { state.set(Some(sync::storage_state().await)) });
     let size = move |bytes: f64| {
         if bytes < 1024.0 * 1024.0 {
             format!("{:.0} KB", (bytes / 1024.0).ceil())
