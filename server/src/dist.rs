@@ -1,6 +1,7 @@
 //! Serves the built PWA from `dist/`: precompressed files when the browser takes them,
 //! a year-long immutable cache for hashed assets, `no-cache` for everything else (so
-//! index.html and the service worker are always revalidated and a new version is seen),
+//! index.html and the service worker are always fetched again, and sent whole, and a new
+//! version is seen),
 //! and index.html for any other page path, since the app routes on the client.
 
 use std::path::Path;
@@ -47,8 +48,15 @@ async fn page_or_missing(index: ServeFile, request: Request) -> Response {
     }
 }
 
-async fn cache_control(request: Request, next: Next) -> Response {
+async fn cache_control(mut request: Request, next: Next) -> Response {
     let immutable = is_hashed_asset(request.uri().path());
+    if !immutable {
+        // The shell (index.html, sw.js, the manifest) is small and is always sent whole:
+        // Last-Modified counts whole seconds, so a version deployed within the second of
+        // the browser's last fetch would get a 304 and the update would not be seen.
+        request.headers_mut().remove(header::IF_MODIFIED_SINCE);
+        request.headers_mut().remove(header::IF_UNMODIFIED_SINCE);
+    }
     let mut response = next.run(request).await;
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         let value = if immutable {

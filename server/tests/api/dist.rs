@@ -82,3 +82,29 @@ async fn a_precompressed_copy_is_served_to_browsers_that_accept_it() {
     );
     assert_eq!(response.bytes().await.unwrap().as_ref(), b"brotli bytes");
 }
+
+#[tokio::test]
+async fn the_shell_is_sent_whole_even_when_asked_by_date_so_a_deploy_in_the_same_second_is_seen() {
+    let app = spawn_app().await;
+    for path in ["/sw.js", "/index.html", "/manifest.webmanifest"] {
+        let first = app.get(path).await;
+        assert_eq!(first.status(), 200, "{path}");
+        // Last-Modified has one-second steps: a file replaced within the second of this
+        // fetch would carry the same date, and a 304 would hide the new version.
+        let since = first
+            .headers()
+            .get("last-modified")
+            .map_or("Sat, 05 Dec 2099 00:00:00 GMT".into(), |d| {
+                d.to_str().unwrap().to_owned()
+            });
+        let again = app
+            .client
+            .get(app.url(path))
+            .header("if-modified-since", since)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 200, "{path}");
+        assert!(!again.bytes().await.unwrap().is_empty(), "{path}");
+    }
+}
