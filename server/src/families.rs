@@ -510,9 +510,21 @@ pub async fn remove_member(
         .execute(&mut *tx)
         .await?;
     if rows.len() == 1 {
-        // The last member left: the handbook goes with them.
+        // The last member left: the handbook goes with them, its synced records too
+        // (no one may read that scope any more, so no tombstone is owed to anyone).
         sqlx::query("DELETE FROM families WHERE id = $1")
             .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM sync_conflicts WHERE record_id IN \
+             (SELECT id FROM sync_records WHERE scope = $1)",
+        )
+        .bind(format!("family:{id}"))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sync_records WHERE scope = $1")
+            .bind(format!("family:{id}"))
             .execute(&mut *tx)
             .await?;
     }

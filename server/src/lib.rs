@@ -22,6 +22,7 @@ pub mod health;
 pub mod moderation;
 pub mod openapi;
 pub mod passwords;
+pub mod records;
 pub mod security;
 pub mod sessions;
 pub mod sync;

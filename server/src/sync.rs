@@ -17,6 +17,7 @@ use domain::{
     sync::{
         collections,
         commands::{self, Command},
+        ids,
         protocol::{
             Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest, PushResponse,
             Refusal, Scope,
@@ -28,11 +29,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, value::RawValue};
 use sqlx::{Any, Row, Transaction};
 
+pub(crate) use crate::records::write_record;
 use crate::{
     AppState, circulars,
     db::{self, Db},
     error::{AppError, JsonBody},
     events, moderation,
+    records::{self, Stored, Write},
     sessions::CurrentUser,
 };
 
@@ -155,7 +158,7 @@ pub async fn push(
         })
         .collect();
     let mut batch = Batch {
-        stored: stored_records(
+        stored: records::stored(
             &mut tx,
             request.mutations[already..]
                 .iter()
@@ -212,7 +215,7 @@ pub async fn push(
                     };
                     let after = request.mutations[index + 1..].iter();
                     batch.stored =
-                        stored_records(&mut tx, after.filter_map(|m| m.op.record_id())).await?;
+                        records::stored(&mut tx, after.filter_map(|m| m.op.record_id())).await?;
                     outcome
                 }
                 _ => apply(&mut batch, &reach, &request.client_id, mutation, &mut seq)?,
@@ -321,26 +324,6 @@ fn refused(reason: Refusal) -> Outcome {
     Outcome::Refused { reason }
 }
 
-/// A record as stored: its collection and what the rules need to know of it.
-#[derive(Debug, Clone)]
-struct Stored {
-    collection: String,
-    current: Current,
-    /// An event's body as stored (other records' bodies are not read): whose event it
-    /// is, and what changed for those who RSVP'd.
-    event: Option<Event>,
-}
-
-/// A record row to write.
-#[derive(Debug)]
-struct Write {
-    collection: String,
-    scope: Scope,
-    version: i64,
-    deleted: bool,
-    body: String,
-}
-
 /// A push's view of the records it touches and the rows it will write.
 #[derive(Debug, Default)]
 struct Batch {
@@ -362,50 +345,6 @@ struct Batch {
     attachments: BTreeMap<String, circulars::Stored>,
 }
 
-/// Rows per multi-row statement: 8 parameters each, far below both back-ends' limits.
-const ROWS_PER_STATEMENT: usize = 100;
-
-/// Reads the stored records among `ids` (inside the push's transaction).
-async fn stored_records(
-    tx: &mut Transaction<'static, Any>,
-    ids: impl Iterator<Item = &str>,
-) -> Result<HashMap<String, Stored>, AppError> {
-    let ids: BTreeSet<&str> = ids.filter(|id| !id.is_empty() && id.len() <= 64).collect();
-    let ids: Vec<&str> = ids.into_iter().collect();
-    let mut stored = HashMap::new();
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT id, collection, scope, version, deleted, written_by, \
-             CASE WHEN collection = '{EVENT_COLLECTION}' AND deleted = 0 THEN body END AS event_body \
-             FROM sync_records WHERE id IN ({})",
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            stored.insert(
-                row.try_get("id")?,
-                Stored {
-                    collection: row.try_get("collection")?,
-                    current: Current {
-                        version: row.try_get::<i64, _>("version")?.max(0) as u64,
-                        scope: Scope(row.try_get("scope")?),
-                        written_by: row.try_get("written_by")?,
-                        deleted: row.try_get::<i64, _>("deleted")? == 1,
-                    },
-                    event: row
-                        .try_get::<Option<String>, _>("event_body")?
-                        .and_then(|body| serde_json::from_str(&body).ok()),
-                },
-            );
-        }
-    }
-    Ok(stored)
-}
-
 impl Batch {
     /// Writes the records, the conflicts and the outcomes decided so far, and forgets
     /// them (the view of the stored records stays).
@@ -416,43 +355,7 @@ impl Batch {
         user_id: &str,
     ) -> Result<(), AppError> {
         let now = db::now();
-        let writes: Vec<(&String, &Write)> = self.writes.iter().collect();
-        for chunk in writes.chunks(ROWS_PER_STATEMENT) {
-            let values: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    let p = i * 6;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${}, $1, $2)",
-                        p + 3,
-                        p + 4,
-                        p + 5,
-                        p + 6,
-                        p + 7,
-                        p + 8
-                    )
-                })
-                .collect();
-            let sql = format!(
-                "INSERT INTO sync_records (id, collection, scope, version, deleted, body, written_by, updated_at) \
-                 VALUES {} ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, \
-                 scope = excluded.scope, version = excluded.version, deleted = excluded.deleted, \
-                 body = excluded.body, written_by = excluded.written_by, updated_at = excluded.updated_at",
-                values.join(", ")
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(client_id)
-                .bind(&now);
-            for (id, write) in chunk {
-                query = query
-                    .bind(id.as_str())
-                    .bind(&write.collection)
-                    .bind(&write.scope.0)
-                    .bind(write.version)
-                    .bind(i64::from(write.deleted))
-                    .bind(&write.body);
-            }
-            query.execute(&mut **tx).await?;
-        }
+        records::write_many(tx, client_id, &self.writes).await?;
         for (mutation_id, record_id, body) in &self.conflicts {
             sqlx::query(
                 "INSERT INTO sync_conflicts (client_id, mutation_id, user_id, record_id, body, created_at) \
@@ -467,7 +370,7 @@ impl Batch {
             .execute(&mut **tx)
             .await?;
         }
-        for chunk in self.outcomes.chunks(ROWS_PER_STATEMENT) {
+        for chunk in self.outcomes.chunks(records::ROWS_PER_STATEMENT) {
             let values: Vec<String> = (0..chunk.len())
                 .map(|i| format!("($1, ${}, ${})", i * 2 + 2, i * 2 + 3))
                 .collect();
@@ -499,10 +402,25 @@ fn apply(
     let Some(id) = mutation.op.record_id() else {
         unreachable!("push decides commands itself");
     };
-    if id.is_empty() || id.len() > 64 {
+    // A put names an id a client may make, never one in the server's own namespace.
+    let id_ok = match mutation.op {
+        Op::Put { .. } => ids::is_client_id(id),
+        _ => ids::valid_id(id),
+    };
+    if !id_ok {
         return Ok(refused(Refusal::Validation));
     }
     let stored = batch.stored.get(id);
+    // A record of a scope this user cannot read is answered as a missing one would be
+    // (a delete changes nothing, a put may not use the id), so ids cannot be probed.
+    if let Some(s) = stored
+        && !reach.read.contains(&s.current.scope)
+    {
+        return Ok(match mutation.op {
+            Op::Delete { .. } => Outcome::Applied { version: 0 },
+            _ => refused(Refusal::Validation),
+        });
+    }
     // Only commands write RSVPs, places, attendee lists and notices, never a put or a
     // delete; a resident may only delete a notice once read (in their own scope, below).
     let is_delete = matches!(mutation.op, Op::Delete { .. });
@@ -511,6 +429,12 @@ fn apply(
             && !(is_delete && commands::deletable_by_reader(&s.collection))
     }) {
         return Ok(refused(Refusal::Permission));
+    }
+    // An id keeps its first collection for ever, tombstones too.
+    if let (Op::Put { collection, .. }, Some(s)) = (&mutation.op, stored)
+        && *collection != s.collection
+    {
+        return Ok(refused(Refusal::Validation));
     }
     let current = stored.map(|s| &s.current);
     let (collection, scope, body) = match (&mutation.op, stored) {
@@ -547,21 +471,15 @@ fn apply(
         // Deleting what the server never had: nothing to do.
         _ => return Ok(Outcome::Applied { version: 0 }),
     };
+    let new_association = match &mutation.op {
+        Op::Put { body, .. } if collection == EVENT_COLLECTION => {
+            body.get("association_id").and_then(Value::as_str)
+        }
+        _ => None,
+    };
+    let owner = stored.and_then(|s| s.owner.as_deref());
     let allowed = if collection == EVENT_COLLECTION && scope == Scope::public() {
-        // The board's events are their association's editors' to write (and admins').
-        let new = match &mutation.op {
-            Op::Put { body, .. } => body.get("association_id").and_then(Value::as_str),
-            _ => None,
-        };
-        let old = stored
-            .and_then(|s| s.event.as_ref())
-            .map(|e| e.association_id.as_str());
-        reach.write.contains(&scope)
-            || (new.or(old).is_some()
-                && [new, old]
-                    .into_iter()
-                    .flatten()
-                    .all(|a| reach.editor_of.contains(a)))
+        events::may_write_on_board(reach, stored.map(|_| owner), new_association)
     } else {
         reach.write.contains(&scope)
     };
@@ -579,6 +497,11 @@ fn apply(
         return Ok(outcome);
     }
     let deleted = matches!(mutation.op, Op::Delete { .. });
+    // The owner is the first write's, for ever (`records`).
+    let owner = match stored {
+        Some(_) => owner.map(str::to_owned),
+        None => new_association.map(str::to_owned),
+    };
     if collection == CIRCULAR_COLLECTION {
         let association = match scope.parts() {
             ("association", id) if !deleted => Some(id.to_owned()),
@@ -610,6 +533,7 @@ fn apply(
                 written_by: client_id.to_owned(),
                 deleted,
             },
+            owner: owner.clone(),
             event,
         },
     );
@@ -618,6 +542,7 @@ fn apply(
         Write {
             collection,
             scope,
+            owner,
             version: *seq,
             deleted,
             body,
@@ -644,38 +569,6 @@ fn attachment_ok(stored: &BTreeMap<String, circulars::Stored>, body: &Value) -> 
             && s.kind == attachment.kind
             && s.bytes == attachment.bytes
     })
-}
-
-/// Writes a record (a put, a tombstone, or a command's effect) at the next version.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn write_record(
-    tx: &mut Transaction<'static, Any>,
-    id: &str,
-    collection: &str,
-    scope: &Scope,
-    body: &str,
-    deleted: bool,
-    client_id: &str,
-    seq: &mut i64,
-) -> Result<(), AppError> {
-    *seq += 1;
-    sqlx::query(
-        "INSERT INTO sync_records (id, collection, scope, version, deleted, body, written_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (id) DO UPDATE SET collection = $2, scope = $3, version = $4, deleted = $5, \
-         body = $6, written_by = $7, updated_at = $8",
-    )
-    .bind(id)
-    .bind(collection)
-    .bind(&scope.0)
-    .bind(*seq)
-    .bind(i64::from(deleted))
-    .bind(body)
-    .bind(client_id)
-    .bind(db::now())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

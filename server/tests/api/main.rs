@@ -4,6 +4,7 @@
 
 mod accounts;
 mod associations;
+mod attacks;
 mod attendees_csv;
 mod audit;
 mod authz;

@@ -123,7 +123,8 @@ async fn a_full_event_waitlists_in_order_and_a_cancellation_promotes() {
     // Only a cancels a's RSVP; then b's party of 2 fits and is confirmed.
     assert_eq!(
         outcomes(&push(&app, &b, "b-1", vec![cancel(2, "r-a")]).await),
-        ["refused:permission"]
+        ["refused:validation"],
+        "as for an RSVP that does not exist"
     );
     assert_eq!(
         outcomes(&push(&app, &a, "a-1", vec![cancel(2, "r-a")]).await),
