@@ -31,7 +31,7 @@ use sqlx::{Any, Row, Transaction};
 
 pub(crate) use crate::records::write_record;
 use crate::{
-    AppState, circulars,
+    AppState, audit, circulars,
     db::{self, Db},
     error::{AppError, JsonBody},
     events, moderation,
@@ -680,6 +680,15 @@ pub async fn pull(
     if !has_more {
         next = upto.max(cursor);
     }
+    // A handbook read by anyone but its guardians is audited: one entry per family and
+    // page, with the count of records and nothing of their content.
+    let mut read: BTreeMap<&str, usize> = BTreeMap::new();
+    for record in records.iter().filter(|r| !reach.write.contains(&r.scope)) {
+        if let ("family", family) = record.scope.parts() {
+            *read.entry(family).or_default() += 1;
+        }
+    }
+    audit::sync_reads(&state.db, &user, &read).await?;
     Ok(Json(PullPage {
         records,
         scopes: reach.read.into_iter().collect(),

@@ -368,3 +368,44 @@ async fn ids_of_other_scopes_cannot_be_probed_through_sync() {
         false
     );
 }
+
+#[tokio::test]
+async fn a_viewer_reading_the_handbook_through_sync_is_audited() {
+    let app = spawn_app().await;
+    let hanako = app.sign_up("hanako", PASSWORD).await;
+    let grandma = app.sign_up("grandma", PASSWORD).await;
+    let id = family(&app, &hanako, Some(&grandma)).await;
+    let answer = push(
+        &app,
+        &hanako,
+        "hanako-phone",
+        vec![note(1, "note-1", &id), note(2, "note-2", &id)],
+    )
+    .await;
+    assert_eq!(outcomes(&answer), ["applied", "applied"]);
+    let audited = || async {
+        sqlx::query_as::<_, (String, String, String, Option<String>)>(
+            "SELECT actor, action, object_id, reason FROM audit_log \
+             WHERE action = 'family.read.sync' ORDER BY seq",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+    };
+    // The guardian's own pull is not audited; the viewer's is, once per page, without
+    // any of the content.
+    records(&app, &hanako, "hanako-phone").await;
+    assert!(audited().await.is_empty());
+    let seen = records(&app, &grandma, "grandma-phone").await;
+    assert!(seen.get("note-1").is_some());
+    let grandma_id = user_id(&app, "grandma").await;
+    assert_eq!(
+        audited().await,
+        [(
+            grandma_id,
+            "family.read.sync".to_owned(),
+            id,
+            Some("2 records".to_owned())
+        )]
+    );
+}
