@@ -95,12 +95,10 @@ pub enum ErrorCode {
     OwnRoles,
     /// Admin and health staff are never held together (separation of duties).
     RolesIncompatible,
-    /// A user's own records are at their limit (count or bytes).
-    QuotaExceeded,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 43] = [
+    pub const ALL: [ErrorCode; 42] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -143,7 +141,6 @@ impl ErrorCode {
         ErrorCode::ReportReasonInvalid,
         ErrorCode::OwnRoles,
         ErrorCode::RolesIncompatible,
-        ErrorCode::QuotaExceeded,
     ];
 
     /// The HTTP status that carries this code.
@@ -191,7 +188,6 @@ impl ErrorCode {
             ErrorCode::ReportReasonInvalid => 422,
             ErrorCode::OwnRoles => 403,
             ErrorCode::RolesIncompatible => 422,
-            ErrorCode::QuotaExceeded => 413,
         }
     }
 
@@ -389,12 +385,6 @@ impl ErrorCode {
             }
             (ErrorCode::RolesIncompatible, Lang::En) => {
                 "One person cannot be both an admin and health staff."
-            }
-            (ErrorCode::QuotaExceeded, Lang::Ja) => {
-                "保存できる記録の上限に達しました。不要な記録を消してから、もう一度お試しください。"
-            }
-            (ErrorCode::QuotaExceeded, Lang::En) => {
-                "You have reached the limit of records you can keep. Delete some and try again."
             }
         }
     }

@@ -88,10 +88,11 @@ pub async fn sign_in(
         })
         .transpose()?;
     if let Err(wait) = state.security.check_account(&login) {
-        if state.security.burst_audit_limiter.check_key(&login).is_ok() {
+        let key = crate::security::account_key(&login);
+        if state.security.burst_audit_limiter.check_key(&key).is_ok() {
             let object_id = match &user {
                 Some((id, _)) => id.clone(),
-                None => format!("unknown:{}", &sessions::token_hash(&login)[..16]),
+                None => format!("unknown:{}", &sessions::token_hash(&key)[..16]),
             };
             audit::record(
                 &state.db,
@@ -201,6 +202,7 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json
         (status = 200, description = "Changed; other devices are signed out and the private calendar address, if any, stops working", body = PasswordChanged),
         (status = 401, description = "`unauthenticated`", body = domain::ApiError),
         (status = 422, description = "`current_password_wrong` or a password rule", body = domain::ApiError),
+        (status = 429, description = "`rate_limited`: too many changes from this session", body = domain::ApiError),
     )
 )]
 pub async fn change_password(
@@ -208,6 +210,10 @@ pub async fn change_password(
     user: CurrentUser,
     JsonBody(form): JsonBody<ChangePassword>,
 ) -> Result<Json<PasswordChanged>, AppError> {
+    if let Err(wait) = state.security.check_password_change(&user.session_id) {
+        tracing::warn!("password change refused: too many attempts from one session");
+        return Err(AppError::RateLimited(wait));
+    }
     let row = sqlx::query("SELECT login, password_hash FROM users WHERE id = $1")
         .bind(&user.id)
         .fetch_one(&state.db.pool)

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use domain::{
     events::{EVENT_COLLECTION, Event},
-    sync::{protocol::Scope, rules::Current},
+    sync::{collections::CLIENT_COLLECTIONS, protocol::Scope, rules::Current},
 };
 use sqlx::{Any, Row, Transaction};
 
@@ -82,6 +82,44 @@ pub async fn stored(
         }
     }
     Ok(stored)
+}
+
+/// What one account's devices have written and still stands: records of the collections
+/// a client writes, and the bytes of their bodies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Usage {
+    pub records: u64,
+    pub bytes: u64,
+}
+
+/// The [`Usage`] of `user_id`, read in the push's transaction.
+pub async fn usage(
+    tx: &mut Transaction<'static, Any>,
+    backend: db::Backend,
+    user_id: &str,
+) -> Result<Usage, AppError> {
+    let bytes = match backend {
+        db::Backend::Sqlite => "LENGTH(CAST(r.body AS BLOB))",
+        db::Backend::Postgres => "OCTET_LENGTH(r.body)",
+    };
+    let collections: Vec<String> = CLIENT_COLLECTIONS
+        .iter()
+        .map(|c| format!("'{c}'"))
+        .collect();
+    let sql = format!(
+        "SELECT COUNT(*) AS records, CAST(COALESCE(SUM({bytes}), 0) AS BIGINT) AS bytes \
+         FROM sync_records r JOIN sync_clients c ON c.client_id = r.written_by \
+         WHERE c.user_id = $1 AND r.deleted = 0 AND r.collection IN ({})",
+        collections.join(", ")
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Usage {
+        records: row.try_get::<i64, _>("records")?.max(0) as u64,
+        bytes: row.try_get::<i64, _>("bytes")?.max(0) as u64,
+    })
 }
 
 /// Writes a push's records, 100 to a statement. A stored row of another collection or

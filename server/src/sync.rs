@@ -166,6 +166,11 @@ pub async fn push(
         )
         .await?,
         attachments: circulars::attachments(&mut tx, &attachment_ids).await?,
+        usage: records::usage(&mut tx, state.db.backend, &user.id).await?,
+        quota: records::Usage {
+            records: state.security.quota_records,
+            bytes: state.security.quota_bytes,
+        },
         ..Batch::default()
     };
     let mut results = Vec::with_capacity(request.mutations.len());
@@ -343,6 +348,10 @@ struct Batch {
     changed_circulars: Vec<(String, Option<String>)>,
     /// The stored attachments the pushed circulars name.
     attachments: BTreeMap<String, circulars::Stored>,
+    /// What this user's devices have written so far, this push's writes included, and
+    /// the most they may.
+    usage: records::Usage,
+    quota: records::Usage,
 }
 
 impl Batch {
@@ -486,6 +495,24 @@ fn apply(
     if !allowed {
         return Ok(refused(Refusal::Permission));
     }
+    // Within the writer's quota (a replaced body's old size is not subtracted until the
+    // next push reads the usage again).
+    let added = match mutation.op {
+        Op::Put { .. } => (
+            u64::from(stored.is_none_or(|s| s.current.deleted)),
+            body.len(),
+        ),
+        _ => (0, 0),
+    };
+    let usage = records::Usage {
+        records: batch.usage.records + added.0,
+        bytes: batch.usage.bytes + added.1 as u64,
+    };
+    if added.0 + added.1 as u64 > 0
+        && (usage.records > batch.quota.records || usage.bytes > batch.quota.bytes)
+    {
+        return Ok(refused(Refusal::QuotaExceeded));
+    }
     if let Err(outcome) = rules::decide_write(&mutation.op, current, client_id) {
         if let (Outcome::Conflict { .. }, Op::Put { body, .. }) = (&outcome, &mutation.op) {
             batch.conflicts.push((
@@ -522,6 +549,7 @@ fn apply(
             .changed_events
             .push((id.to_owned(), new.clone(), change));
     }
+    batch.usage = usage;
     *seq += 1;
     batch.stored.insert(
         id.to_owned(),
@@ -633,44 +661,33 @@ pub async fn pull(
     let upto = upto.ok_or_else(|| anyhow::anyhow!("the sync counter row is missing"))?;
     let reach = reach_from(&user, &rows)?;
     let cursor = query.cursor.min(i64::MAX as u64) as i64;
-    let scopes: Vec<&Scope> = reach.read.iter().collect();
-    let placeholders: Vec<String> = (0..scopes.len()).map(|i| format!("${}", i + 4)).collect();
-    let sql = format!(
-        "SELECT id, collection, scope, version, deleted, body FROM sync_records \
-         WHERE version > $1 AND version <= $2 AND scope IN ({}) ORDER BY version LIMIT $3",
-        placeholders.join(", ")
-    );
-    let mut changed = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(cursor)
-        .bind(upto)
-        .bind(PULL_PAGE + 1);
-    for scope in &scopes {
-        changed = changed.bind(&scope.0);
-    }
-    let mut rows = changed.fetch_all(&state.db.pool).await?;
-    let has_more = rows.len() as i64 > PULL_PAGE;
-    rows.truncate(PULL_PAGE as usize);
-    let mut records = Vec::new();
     // A scope the client does not hold yet arrives whole, whatever the cursor: its
-    // records up to the cursor here (each scope in turn), the newer ones in the page.
-    // Versions start at 1, so there are none up to a cursor of 0.
+    // records up to the cursor first, the newer ones in the page. Versions start at 1, so
+    // there are none up to a cursor of 0. Every answer holds one page at most: when those
+    // older records do not fit in it, the client pages through everything from the start
+    // instead (records are idempotent by version).
     let known: BTreeSet<&str> = query.scopes.split(',').filter(|s| !s.is_empty()).collect();
+    let unknown: Vec<&Scope> = (reach.read.iter())
+        .filter(|s| !known.contains(s.0.as_str()))
+        .collect();
+    let mut records = Vec::new();
+    let mut cursor = cursor;
     let older_upto = cursor.min(upto);
-    if older_upto > 0 {
-        for scope in reach.read.iter().filter(|s| !known.contains(s.0.as_str())) {
-            let older = sqlx::query(
-                "SELECT id, collection, scope, version, deleted, body FROM sync_records \
-                 WHERE scope = $1 AND version <= $2 AND deleted = 0 ORDER BY version",
-            )
-            .bind(&scope.0)
-            .bind(older_upto)
-            .fetch_all(&state.db.pool)
-            .await?;
+    if older_upto > 0 && !unknown.is_empty() {
+        let older = changes(&state.db, &unknown, None, older_upto, PULL_PAGE + 1).await?;
+        if older.len() as i64 > PULL_PAGE {
+            cursor = 0;
+        } else {
             for row in older {
                 records.push(record_from(row)?);
             }
         }
     }
+    let scopes: Vec<&Scope> = reach.read.iter().collect();
+    let room = PULL_PAGE - records.len() as i64;
+    let mut rows = changes(&state.db, &scopes, Some(cursor), upto, room + 1).await?;
+    let has_more = rows.len() as i64 > room;
+    rows.truncate(room as usize);
     let mut next = cursor.max(0);
     for row in rows {
         let record = record_from(row)?;
@@ -695,6 +712,36 @@ pub async fn pull(
         cursor: next.max(0) as u64,
         has_more,
     }))
+}
+
+/// Records of `scopes` up to version `upto`, in commit order, `limit` at most: the
+/// changes after `after`, or (with `None`) the live records, for a scope the client does
+/// not hold yet.
+async fn changes(
+    db: &Db,
+    scopes: &[&Scope],
+    after: Option<i64>,
+    upto: i64,
+    limit: i64,
+) -> Result<Vec<sqlx::any::AnyRow>, AppError> {
+    let placeholders: Vec<String> = (0..scopes.len()).map(|i| format!("${}", i + 4)).collect();
+    let which = match after {
+        Some(_) => "version > $1",
+        None => "deleted = 0 AND $1 = 0",
+    };
+    let sql = format!(
+        "SELECT id, collection, scope, version, deleted, body FROM sync_records \
+         WHERE {which} AND version <= $2 AND scope IN ({}) ORDER BY version LIMIT $3",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(after.unwrap_or(0))
+        .bind(upto)
+        .bind(limit);
+    for scope in scopes {
+        query = query.bind(&scope.0);
+    }
+    Ok(query.fetch_all(&db.pool).await?)
 }
 
 /// [`PullResponse`] as the server writes it: each body is the stored JSON text, sent as

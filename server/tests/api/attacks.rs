@@ -230,7 +230,7 @@ async fn family(app: &TestApp, guardian: &str, viewer: Option<&str>) -> String {
 }
 
 fn note(mutation_id: u64, id: &str, family: &str) -> Value {
-    json!({"id": mutation_id, "op": {"op": "put", "id": id, "collection": "note",
+    json!({"id": mutation_id, "op": {"op": "put", "id": id, "collection": "handbook_note",
            "scope": format!("family:{family}"), "base_version": 0,
            "body": {"text": "熱なし", "written_on": "2026-11-27", "author": "花子"}}})
 }
@@ -408,4 +408,149 @@ async fn a_viewer_reading_the_handbook_through_sync_is_audited() {
             Some("2 records".to_owned())
         )]
     );
+}
+
+#[tokio::test]
+async fn a_pull_with_a_far_future_cursor_and_no_scopes_answers_one_page_at_most() {
+    let app = spawn_app().await;
+    let kanri = admin(&app, "kanri").await;
+    for batch in 0..6 {
+        let mutations = (1..=100)
+            .map(|n| {
+                let id = format!("ev-{batch}-{n}");
+                put_event(
+                    batch * 100 + n,
+                    &id,
+                    0,
+                    event_body("防災訓練", Some(30), 0, false),
+                )
+            })
+            .collect();
+        push(&app, &kanri, "admin-phone", mutations).await;
+    }
+    let resident = app.sign_up("mallory", PASSWORD).await;
+    let page: Value = app
+        .request(
+            Method::GET,
+            "/api/sync/pull?client_id=m-1&cursor=9000000000000000000&scopes=",
+            Some(&resident),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let records = page["records"].as_array().unwrap();
+    assert!(records.len() <= 500, "{} records", records.len());
+    assert_eq!(page["has_more"], true);
+    // Paging on from there brings every event, once.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut page = page;
+    loop {
+        for record in page["records"].as_array().unwrap() {
+            seen.insert(record["id"].as_str().unwrap().to_owned());
+        }
+        if page["has_more"] != true {
+            break;
+        }
+        let scopes: Vec<&str> = page["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        page = app
+            .request(
+                Method::GET,
+                &format!(
+                    "/api/sync/pull?client_id=m-1&cursor={}&scopes={}",
+                    page["cursor"],
+                    scopes.join(",")
+                ),
+                Some(&resident),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    }
+    assert_eq!(seen.iter().filter(|id| id.starts_with("ev-")).count(), 600);
+}
+
+#[tokio::test]
+async fn a_resident_cannot_fill_the_server_with_unknown_collections_or_without_bound() {
+    let app = crate::helpers::spawn_app_with(server::config::SecurityConfig {
+        quota_records: 3,
+        quota_bytes: 4096,
+        ..Default::default()
+    })
+    .await;
+    let hanako = app.sign_up("hanako", PASSWORD).await;
+    let id = family(&app, &hanako, None).await;
+    let own = format!("user:{}", user_id(&app, "hanako").await);
+    let handbook = |mutation_id: u64, record: &str, text: &str| {
+        json!({"id": mutation_id, "op": {"op": "put", "id": record,
+            "collection": "handbook_note", "scope": format!("family:{id}"), "base_version": 0,
+            "body": {"text": text, "written_on": "2026-11-27", "author": "花子"}}})
+    };
+    let answer = push(
+        &app,
+        &hanako,
+        "hanako-phone",
+        vec![
+            json!({"id": 1, "op": {"op": "put", "id": "junk-1", "collection": "anything_at_all",
+                "scope": own, "base_version": 0, "body": {"x": 1}}}),
+            handbook(2, "n-1", "熱なし"),
+            handbook(3, "n-2", "熱なし"),
+            handbook(4, "n-3", "熱なし"),
+            handbook(5, "n-4", "熱なし"),
+            // Replacing a record of one's own within the bound is still fine.
+            handbook(6, "n-3", "熱なし、元気"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        outcomes(&answer),
+        [
+            "refused:validation",
+            "applied",
+            "applied",
+            "applied",
+            "refused:quota_exceeded",
+            "applied"
+        ]
+    );
+    // The bytes bound holds too: a longer text over the byte quota is refused.
+    let answer = push(
+        &app,
+        &hanako,
+        "hanako-phone",
+        vec![handbook(7, "n-1", &"長".repeat(1900))],
+    )
+    .await;
+    assert_eq!(outcomes(&answer), ["refused:quota_exceeded"]);
+}
+
+#[tokio::test]
+async fn a_session_cannot_hammer_the_password_change() {
+    let app = spawn_app().await;
+    let hanako = app.sign_up("hanako", PASSWORD).await;
+    let mut statuses = Vec::new();
+    for n in 0..7 {
+        let (status, answer) = app
+            .change_password(
+                &hanako,
+                &format!("wrong guess {n} 2026"),
+                "a whole new passphrase",
+            )
+            .await;
+        statuses.push(status.as_u16());
+        if status == 429 {
+            assert_eq!(answer["error"]["code"], "rate_limited");
+        }
+    }
+    assert_eq!(statuses, [422, 422, 422, 422, 422, 429, 429]);
 }

@@ -298,7 +298,11 @@ async fn a_report_needs_a_reason_and_a_target_the_reporter_can_see() {
         ],
     )
     .await;
-    assert_eq!(outcomes(&note), ["applied"]);
+    assert_eq!(
+        outcomes(&note),
+        ["refused:validation"],
+        "a collection the domain does not know"
+    );
     let answer = push(
         &app,
         &a,
