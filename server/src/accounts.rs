@@ -21,6 +21,7 @@ use sqlx::Row;
 use crate::{
     AppState, audit,
     db::{self, Db},
+    devices,
     error::{AppError, JsonBody},
     passwords,
     sessions::{self, CurrentUser},
@@ -87,7 +88,19 @@ pub async fn sign_in(
             Ok((row.try_get("id")?, row.try_get("password_hash")?))
         })
         .transpose()?;
-    if let Err(wait) = state.security.check_account(&login) {
+    // A device that signed in to this account before has a limit of its own (its
+    // cookie): a stranger's wrong guesses elsewhere never lock the owner out of it.
+    let known_device = match (&user, devices::token_from(&headers)) {
+        (Some((id, _)), Some(token)) if devices::is_known(&state.db, &token, id).await? => {
+            Some(sessions::token_hash(&token))
+        }
+        _ => None,
+    };
+    let allowed = match &known_device {
+        Some(device) => state.security.check_device(device),
+        None => state.security.check_account(&login),
+    };
+    if let Err(wait) = allowed {
         let key = crate::security::account_key(&login);
         if state.security.burst_audit_limiter.check_key(&key).is_ok() {
             let object_id = match &user {
@@ -130,7 +143,7 @@ async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
     user_id: &str,
-) -> Result<impl IntoResponse, AppError> {
+) -> Result<Response, AppError> {
     if let Some(old) = sessions::token_from(headers) {
         sessions::end(&state.db, &sessions::token_hash(&old)).await?;
     }
@@ -141,13 +154,18 @@ async fn signed_in(
         .await?;
     let session = sessions::create(state, user_id, &sessions::device_from(headers)).await?;
     let me = me_of(&state.db, user_id).await?;
-    Ok((
+    let mut response = (
         [(
             header::SET_COOKIE,
             sessions::cookie(&session.token, state.security.session_max_days),
         )],
         Json(me),
-    ))
+    )
+        .into_response();
+    if let Some(device) = devices::remember(&state.db, headers, user_id).await? {
+        response.headers_mut().append(header::SET_COOKIE, device);
+    }
+    Ok(response)
 }
 
 /// Signs out: ends the session on the server, deletes the cookie and asks the browser

@@ -14,6 +14,7 @@ pub mod circulars;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod devices;
 pub mod dist;
 pub mod error;
 pub mod events;
@@ -78,8 +79,9 @@ impl AppState {
     }
 }
 
-/// The API routes with their OpenAPI document. Sign-in and sign-up sit behind a rate
-/// limit on the client's address (tower_governor), so `security` is needed to build them.
+/// The API routes with their OpenAPI document. Sign-in, sign-up and accepting an invite
+/// code sit behind a rate limit on the client's address (tower_governor), so `security`
+/// is needed to build them.
 pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let limit = tower_governor::governor::GovernorConfigBuilder::default()
         .key_extractor(security::PeerKey {
@@ -91,7 +93,8 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .map(Arc::new);
     let mut auth = OpenApiRouter::new()
         .routes(routes!(accounts::sign_up))
-        .routes(routes!(accounts::sign_in));
+        .routes(routes!(accounts::sign_in))
+        .routes(routes!(families::accept_invite));
     if let Some(limit) = limit {
         auth = auth.layer(
             tower_governor::GovernorLayer::new(limit)
@@ -112,7 +115,6 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .routes(routes!(families::set_consent_route))
         .routes(routes!(families::create_invite))
         .routes(routes!(families::remove_member))
-        .routes(routes!(families::accept_invite))
         .routes(routes!(families::health_centre_list))
         .routes(routes!(associations::list, associations::create))
         .routes(routes!(associations::join))

@@ -40,6 +40,10 @@ pub struct Security {
     /// At most one audit entry per account per period for a burst of failures.
     pub burst_audit_limiter: DefaultKeyedRateLimiter<String>,
     pub account_period: Duration,
+    /// Sign-in attempts per known device (its cookie's hash), instead of per account.
+    pub device_limiter: DefaultKeyedRateLimiter<String>,
+    /// Invite codes tried per account.
+    pub invite_limiter: DefaultKeyedRateLimiter<String>,
     /// Password changes per session (each runs argon2 twice).
     pub password_limiter: DefaultKeyedRateLimiter<String>,
     /// Checks since the limiters were last pruned.
@@ -70,6 +74,8 @@ impl Security {
                 .map(|o| o.trim_end_matches('/').to_owned()),
             account_limiter: RateLimiter::keyed(quota),
             password_limiter: RateLimiter::keyed(quota),
+            invite_limiter: RateLimiter::keyed(quota),
+            device_limiter: RateLimiter::keyed(quota),
             checks: AtomicU64::new(0),
             burst_audit_limiter: RateLimiter::keyed(audit_quota),
             account_period,
@@ -91,6 +97,19 @@ impl Security {
         check(&self.password_limiter, &session_id.to_owned())
     }
 
+    /// Takes one sign-in attempt from a device known to the account (the SHA-256 of its
+    /// cookie); `Err(seconds)` says how long to wait.
+    pub fn check_device(&self, device_hash: &str) -> Result<(), u64> {
+        self.tick();
+        check(&self.device_limiter, &device_hash.to_owned())
+    }
+
+    /// Takes one invite code try for an account; `Err(seconds)` says how long to wait.
+    pub fn check_invite(&self, user_id: &str) -> Result<(), u64> {
+        self.tick();
+        check(&self.invite_limiter, &user_id.to_owned())
+    }
+
     /// Every 1024 checks, forgets the keys whose limits have refilled, so the maps
     /// never grow beyond the keys of the last period.
     fn tick(&self) {
@@ -105,6 +124,8 @@ impl Security {
             &self.account_limiter,
             &self.burst_audit_limiter,
             &self.password_limiter,
+            &self.invite_limiter,
+            &self.device_limiter,
         ] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
