@@ -16,6 +16,7 @@ mod dist;
 mod errors;
 mod events;
 mod families;
+mod fuzz;
 mod hardening;
 mod health;
 mod helpers;
