@@ -12,6 +12,7 @@ mod binary;
 mod calendar;
 mod circulars;
 mod compression;
+mod crash;
 mod dist;
 mod errors;
 mod events;
