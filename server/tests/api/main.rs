@@ -28,3 +28,4 @@ mod sessions;
 mod shutdown;
 mod storage;
 mod sync;
+mod sync_matrix;
