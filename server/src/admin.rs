@@ -138,6 +138,7 @@ pub async fn set_roles(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only entries older than this sequence number.
     pub before: Option<i64>,

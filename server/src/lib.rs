@@ -101,7 +101,7 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
                 .error_handler(security::rate_limited_response),
         );
     }
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let api = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(health::health))
         .merge(auth)
         .routes(routes!(accounts::sign_out))
@@ -146,7 +146,10 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
             calendar::revoke_feed
         ))
         .routes(routes!(openapi::document))
-        .split_for_parts()
+        .split_for_parts();
+    let (router, mut doc) = api;
+    openapi::document_errors(&mut doc);
+    (router, doc)
 }
 
 /// The whole application: API, static files and the middleware around them.

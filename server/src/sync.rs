@@ -600,6 +600,7 @@ fn attachment_ok(stored: &BTreeMap<String, circulars::Stored>, body: &Value) -> 
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
     pub client_id: String,
     /// The cursor of the last page applied; 0 at first.
@@ -618,6 +619,7 @@ pub struct PullQuery {
     params(PullQuery),
     responses(
         (status = 200, description = "A page of changes", body = PullResponse),
+        (status = 400, description = "`bad_request`: a malformed client id, cursor or query", body = domain::ApiError),
         (status = 401, description = "`unauthenticated`", body = domain::ApiError),
         (status = 403, description = "`forbidden`: the client id belongs to another account", body = domain::ApiError),
     )

@@ -1,7 +1,8 @@
 //! Property-based fuzzing of every route in the OpenAPI document: generated and mutated
 //! bodies, paths and queries, sent as an anonymous caller and as a resident. Whatever
 //! arrives, the server never answers 5xx, every error is the JSON error shape
-//! `{"error": {"code", "message"}}`, and a refused request writes nothing. Bounded: a
+//! `{"error": {"code", "message"}}`, every status is one the document lists for that
+//! route, and a refused request writes nothing. Bounded: a
 //! fixed seed and a few cases per route and caller, so it runs in seconds.
 
 use std::time::Instant;
@@ -251,6 +252,7 @@ async fn no_generated_request_gets_a_5xx_a_shapeless_error_or_writes_when_refuse
     let started = Instant::now();
     let mut sent = 0;
     let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    let mut undocumented = std::collections::BTreeSet::new();
     let mut runner = TestRunner::new_with_rng(
         Config::default(),
         TestRng::from_seed(RngAlgorithm::ChaCha, &[15; 32]),
@@ -279,6 +281,10 @@ async fn no_generated_request_gets_a_5xx_a_shapeless_error_or_writes_when_refuse
                 *statuses.entry(status.as_u16()).or_default() += 1;
                 let text = response.text().await.unwrap();
                 assert!(status.as_u16() < 500, "{status} for {case:?}: {text}");
+                let documented = &doc["paths"][path][method.as_str().to_lowercase()]["responses"];
+                if case.method == *method && documented.get(status.as_str()).is_none() {
+                    undocumented.insert(format!("{method} {path} {}", status.as_u16()));
+                }
                 if status.is_client_error() {
                     let error: Value = serde_json::from_str(&text)
                         .unwrap_or_else(|_| panic!("{status} not JSON for {case:?}: {text}"));
@@ -295,6 +301,11 @@ async fn no_generated_request_gets_a_5xx_a_shapeless_error_or_writes_when_refuse
             }
         }
     }
+    assert!(
+        undocumented.is_empty(),
+        "answered but not in the OpenAPI document:\n{}",
+        undocumented.into_iter().collect::<Vec<_>>().join("\n")
+    );
     eprintln!(
         "fuzz: {sent} requests to {} routes in {:.1} s, by status {statuses:?}",
         routes.len(),
