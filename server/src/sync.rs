@@ -421,9 +421,13 @@ fn apply(
     }
     let stored = batch.stored.get(id);
     // A record of a scope this user cannot read is answered as a missing one would be
-    // (a delete changes nothing, a put may not use the id), so ids cannot be probed.
+    // (a delete changes nothing, a put may not use the id), so ids cannot be probed. A
+    // put naming that same scope is refused for the scope, as a new record there would be
+    // (a member removed from a family learns nothing new from it).
+    let same_scope = matches!(&mutation.op, Op::Put { scope, .. } if stored.is_some_and(|s| s.current.scope == *scope));
     if let Some(s) = stored
         && !reach.read.contains(&s.current.scope)
+        && !same_scope
     {
         return Ok(match mutation.op {
             Op::Delete { .. } => Outcome::Applied { version: 0 },
@@ -438,12 +442,6 @@ fn apply(
             && !(is_delete && commands::deletable_by_reader(&s.collection))
     }) {
         return Ok(refused(Refusal::Permission));
-    }
-    // An id keeps its first collection for ever, tombstones too.
-    if let (Op::Put { collection, .. }, Some(s)) = (&mutation.op, stored)
-        && *collection != s.collection
-    {
-        return Ok(refused(Refusal::Validation));
     }
     let current = stored.map(|s| &s.current);
     let (collection, scope, body) = match (&mutation.op, stored) {
@@ -494,6 +492,13 @@ fn apply(
     };
     if !allowed {
         return Ok(refused(Refusal::Permission));
+    }
+    // An id keeps its first collection for ever, tombstones too (checked once the
+    // writer may write here, so it tells nothing of another scope).
+    if let (Op::Put { collection, .. }, Some(s)) = (&mutation.op, stored)
+        && *collection != s.collection
+    {
+        return Ok(refused(Refusal::Validation));
     }
     // Within the writer's quota (a replaced body's old size is not subtracted until the
     // next push reads the usage again).
