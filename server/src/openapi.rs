@@ -89,8 +89,8 @@ pub fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
             }
             let has_query = (operation.parameters.iter().flatten())
                 .any(|p| p.parameter_in == ParameterIn::Query);
-            if has_query {
-                add("400", "`bad_request`: a malformed query");
+            if has_query || path.contains('{') {
+                add("400", "`bad_request`: a malformed path or query");
             }
         }
     }
