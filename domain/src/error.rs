@@ -91,10 +91,14 @@ pub enum ErrorCode {
     AttachmentTooLarge,
     /// A report needs a reason of 1–400 characters.
     ReportReasonInvalid,
+    /// No one grants a ward role to themself (separation of duties).
+    OwnRoles,
+    /// Admin and health staff are never held together (separation of duties).
+    RolesIncompatible,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 40] = [
+    pub const ALL: [ErrorCode; 42] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -135,6 +139,8 @@ impl ErrorCode {
         ErrorCode::AttachmentInvalid,
         ErrorCode::AttachmentTooLarge,
         ErrorCode::ReportReasonInvalid,
+        ErrorCode::OwnRoles,
+        ErrorCode::RolesIncompatible,
     ];
 
     /// The HTTP status that carries this code.
@@ -180,6 +186,8 @@ impl ErrorCode {
             ErrorCode::AttachmentInvalid => 415,
             ErrorCode::AttachmentTooLarge => 413,
             ErrorCode::ReportReasonInvalid => 422,
+            ErrorCode::OwnRoles => 403,
+            ErrorCode::RolesIncompatible => 422,
         }
     }
 
@@ -365,6 +373,18 @@ impl ErrorCode {
             }
             (ErrorCode::ReportReasonInvalid, Lang::En) => {
                 "Please give a reason of 1 to 400 characters."
+            }
+            (ErrorCode::OwnRoles, Lang::Ja) => {
+                "自分に役割を付けることはできません。ほかの管理者に頼んでください。"
+            }
+            (ErrorCode::OwnRoles, Lang::En) => {
+                "You cannot grant a role to yourself. Please ask another admin."
+            }
+            (ErrorCode::RolesIncompatible, Lang::Ja) => {
+                "管理者と保健師の役割は、同じ人に付けられません。"
+            }
+            (ErrorCode::RolesIncompatible, Lang::En) => {
+                "One person cannot be both an admin and health staff."
             }
         }
     }

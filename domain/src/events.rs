@@ -590,8 +590,9 @@ pub fn cancel(
     let Some(index) = parties.iter().position(|p| p.id == rsvp_id) else {
         return Err(Refusal::Validation);
     };
+    // Someone else's party is answered as a missing one is, so ids cannot be probed.
     if parties[index].user_id != user_id {
-        return Err(Refusal::Permission);
+        return Err(Refusal::Validation);
     }
     if parties[index].status == Status::Cancelled {
         return Ok(Vec::new());
@@ -760,7 +761,8 @@ mod tests {
         assert_eq!(cancel(&places, &mut parties, "a", "u1"), Ok(vec![]));
         assert_eq!(
             cancel(&places, &mut parties, "b", "u9"),
-            Err(Refusal::Permission)
+            Err(Refusal::Validation),
+            "as for a party that does not exist"
         );
     }
 

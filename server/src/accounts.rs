@@ -21,6 +21,7 @@ use sqlx::Row;
 use crate::{
     AppState, audit,
     db::{self, Db},
+    devices,
     error::{AppError, JsonBody},
     passwords,
     sessions::{self, CurrentUser},
@@ -87,11 +88,24 @@ pub async fn sign_in(
             Ok((row.try_get("id")?, row.try_get("password_hash")?))
         })
         .transpose()?;
-    if let Err(wait) = state.security.check_account(&login) {
-        if state.security.burst_audit_limiter.check_key(&login).is_ok() {
+    // A device that signed in to this account before has a limit of its own (its
+    // cookie): a stranger's wrong guesses elsewhere never lock the owner out of it.
+    let known_device = match (&user, devices::token_from(&headers)) {
+        (Some((id, _)), Some(token)) if devices::is_known(&state.db, &token, id).await? => {
+            Some(sessions::token_hash(&token))
+        }
+        _ => None,
+    };
+    let allowed = match &known_device {
+        Some(device) => state.security.check_device(device),
+        None => state.security.check_account(&login),
+    };
+    if let Err(wait) = allowed {
+        let key = crate::security::account_key(&login);
+        if state.security.burst_audit_limiter.check_key(&key).is_ok() {
             let object_id = match &user {
                 Some((id, _)) => id.clone(),
-                None => format!("unknown:{}", &sessions::token_hash(&login)[..16]),
+                None => format!("unknown:{}", &sessions::token_hash(&key)[..16]),
             };
             audit::record(
                 &state.db,
@@ -129,7 +143,7 @@ async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
     user_id: &str,
-) -> Result<impl IntoResponse, AppError> {
+) -> Result<Response, AppError> {
     if let Some(old) = sessions::token_from(headers) {
         sessions::end(&state.db, &sessions::token_hash(&old)).await?;
     }
@@ -140,13 +154,18 @@ async fn signed_in(
         .await?;
     let session = sessions::create(state, user_id, &sessions::device_from(headers)).await?;
     let me = me_of(&state.db, user_id).await?;
-    Ok((
+    let mut response = (
         [(
             header::SET_COOKIE,
             sessions::cookie(&session.token, state.security.session_max_days),
         )],
         Json(me),
-    ))
+    )
+        .into_response();
+    if let Some(device) = devices::remember(&state.db, headers, user_id).await? {
+        response.headers_mut().append(header::SET_COOKIE, device);
+    }
+    Ok(response)
 }
 
 /// Signs out: ends the session on the server, deletes the cookie and asks the browser
@@ -201,6 +220,7 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json
         (status = 200, description = "Changed; other devices are signed out and the private calendar address, if any, stops working", body = PasswordChanged),
         (status = 401, description = "`unauthenticated`", body = domain::ApiError),
         (status = 422, description = "`current_password_wrong` or a password rule", body = domain::ApiError),
+        (status = 429, description = "`rate_limited`: too many changes from this session", body = domain::ApiError),
     )
 )]
 pub async fn change_password(
@@ -208,6 +228,10 @@ pub async fn change_password(
     user: CurrentUser,
     JsonBody(form): JsonBody<ChangePassword>,
 ) -> Result<Json<PasswordChanged>, AppError> {
+    if let Err(wait) = state.security.check_password_change(&user.session_id) {
+        tracing::warn!("password change refused: too many attempts from one session");
+        return Err(AppError::RateLimited(wait));
+    }
     let row = sqlx::query("SELECT login, password_hash FROM users WHERE id = $1")
         .bind(&user.id)
         .fetch_one(&state.db.pool)

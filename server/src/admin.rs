@@ -77,8 +77,9 @@ async fn summary(db: &Db, id: &str) -> Result<UserSummary, AppError> {
     request_body = RolesUpdate,
     responses(
         (status = 200, description = "The account after the change", body = UserSummary),
-        (status = 403, description = "`forbidden`: not an admin", body = domain::ApiError),
+        (status = 403, description = "`forbidden`: not an admin; `own_roles`: granting a role to yourself", body = domain::ApiError),
         (status = 404, description = "No such account", body = domain::ApiError),
+        (status = 422, description = "`roles_incompatible`: admin and health_staff together", body = domain::ApiError),
     )
 )]
 pub async fn set_roles(
@@ -89,6 +90,14 @@ pub async fn set_roles(
 ) -> Result<Json<UserSummary>, AppError> {
     require_admin(&user)?;
     let before = summary(&state.db, &id).await?.roles;
+    // Separation of duties: no one grants a role to themself, and the admin who grants
+    // roles never also reads the health centre's handbooks.
+    if id == user.id && form.roles.iter().any(|role| !before.contains(role)) {
+        return Err(AppError::Code(ErrorCode::OwnRoles));
+    }
+    if form.roles.contains(&Role::Admin) && form.roles.contains(&Role::HealthStaff) {
+        return Err(AppError::Code(ErrorCode::RolesIncompatible));
+    }
     let mut events = Vec::new();
     let mut tx = state.db.begin_write().await?;
     for role in Role::ALL {
@@ -129,6 +138,7 @@ pub async fn set_roles(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only entries older than this sequence number.
     pub before: Option<i64>,

@@ -54,6 +54,26 @@ pub async fn record(db: &Db, event: Event<'_>) -> Result<(), sqlx::Error> {
     record_with_reason(db, event, None).await
 }
 
+/// Records handbooks read through a sync pull by someone who is not their guardian:
+/// one entry per family, whose `reason` is the number of records (`2 records`).
+pub async fn sync_reads(
+    db: &Db,
+    reader: &CurrentUser,
+    families: &std::collections::BTreeMap<&str, usize>,
+) -> Result<(), sqlx::Error> {
+    for (family, count) in families {
+        let event = Event {
+            actor: Some(reader),
+            action: "family.read.sync",
+            object_type: "family",
+            object_id: family,
+            outcome: Outcome::Allowed,
+        };
+        record_with_reason(db, event, Some(&format!("{count} records"))).await?;
+    }
+    Ok(())
+}
+
 /// Appends an entry with the reason the actor gave (an admin's moderation decision).
 pub async fn record_with_reason(
     db: &Db,

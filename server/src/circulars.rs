@@ -108,7 +108,7 @@ pub async fn decide(
     let body = serde_json::to_string(&read).map_err(anyhow::Error::from)?;
     // Written once per reader and circular (the insert above decides), so a fresh id
     // is unique; the body names the circular.
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = domain::sync::ids::read_id(&uuid::Uuid::now_v7().to_string());
     let own = Scope::of("user", &user.id);
     write_record(tx, &id, READ_COLLECTION, &own, &body, false, client_id, seq).await?;
     // Editors send circulars: their reads change no count.

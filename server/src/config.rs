@@ -91,6 +91,15 @@ pub struct SecurityConfig {
     /// requests must carry exactly this `Origin`; otherwise the `Origin` must match `Host`.
     #[arg(long, env = "TSUNAGARU_PUBLIC_ORIGIN")]
     pub public_origin: Option<String>,
+
+    /// Most live records one account may have written through sync (its own notes,
+    /// events and circulars); a put beyond it is refused `quota_exceeded`.
+    #[arg(long, env = "TSUNAGARU_QUOTA_RECORDS", default_value_t = 20_000)]
+    pub quota_records: u64,
+
+    /// Most bytes of record bodies one account may have written through sync.
+    #[arg(long, env = "TSUNAGARU_QUOTA_BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub quota_bytes: u64,
 }
 
 impl Default for SecurityConfig {
@@ -104,6 +113,8 @@ impl Default for SecurityConfig {
             account_period_seconds: 180,
             trusted_proxies: Vec::new(),
             public_origin: None,
+            quota_records: 20_000,
+            quota_bytes: 50 * 1024 * 1024,
         }
     }
 }

@@ -41,6 +41,14 @@ impl AppError {
             AppError::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
             ) => ErrorCode::DatabaseUnavailable,
+            // PostgreSQL refuses text with a NUL character (SQLSTATE 22021, "invalid byte
+            // sequence"), which a path, a query or a JSON string can carry: bad input,
+            // not a server fault. (SQLite stores it.)
+            AppError::Database(sqlx::Error::Database(e))
+                if e.code().as_deref() == Some("22021") =>
+            {
+                ErrorCode::BadRequest
+            }
             AppError::Database(_) => ErrorCode::Internal,
         }
     }

@@ -30,6 +30,22 @@ fn refused(reason: Refusal) -> Outcome {
     Outcome::Refused { reason }
 }
 
+/// Who may write an event on the board (its public scope): admins, and the editors of
+/// the association it belongs to. An event belongs to the association its first write
+/// named, for ever: `owner` is `None` for a new id, `Some(owner)` for a stored one (its
+/// tombstone too), and a write never moves an event to another association. An event
+/// deleted before owners were kept (`Some(None)`) is left to admins.
+pub fn may_write_on_board(reach: &Reach, owner: Option<Option<&str>>, new: Option<&str>) -> bool {
+    let admin = reach.write.contains(&Scope::public());
+    match owner {
+        None => new.is_some_and(|a| admin || reach.editor_of.contains(a)),
+        Some(Some(owner)) => {
+            new.is_none_or(|a| a == owner) && (admin || reach.editor_of.contains(owner))
+        }
+        Some(None) => admin,
+    }
+}
+
 fn status_text(status: Status) -> &'static str {
     match status {
         Status::Confirmed => "confirmed",
@@ -253,8 +269,9 @@ pub async fn decide(
             let Some((scope, event)) = event(tx, &event_id).await? else {
                 return Ok(refused(Refusal::Validation));
             };
+            // Another association's party is answered as a missing one is.
             if !reach.editor_of.contains(&event.association_id) {
-                return Ok(refused(Refusal::Permission));
+                return Ok(refused(Refusal::Validation));
             }
             if status_from(&row.try_get::<String, _>("status")?) != Status::Confirmed {
                 return Ok(refused(Refusal::Validation));
@@ -411,10 +428,8 @@ async fn write_notice(
 ) -> Result<(), AppError> {
     let body = serde_json::to_string(notice).map_err(anyhow::Error::from)?;
     let owner = Scope::of("user", user_id);
-    // One id per event, resident and version: unique, and at most 64 characters for
-    // the UUIDs the app makes.
-    let id = format!("n{}-{}", *seq + 1, notice.event_id);
-    let id: String = id.chars().take(64).collect();
+    // One id per event, resident and version, in the server's namespace.
+    let id = domain::sync::ids::notice_id(*seq + 1, &notice.event_id);
     write_record(
         tx,
         &id,

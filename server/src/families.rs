@@ -406,6 +406,7 @@ pub async fn create_invite(
         (status = 401, description = "`unauthenticated`", body = domain::ApiError),
         (status = 409, description = "`already_member`", body = domain::ApiError),
         (status = 422, description = "`invite_invalid`: unknown, used or expired", body = domain::ApiError),
+        (status = 429, description = "`rate_limited`: too many codes tried from this account or address", body = domain::ApiError),
     )
 )]
 pub async fn accept_invite(
@@ -413,6 +414,22 @@ pub async fn accept_invite(
     user: CurrentUser,
     JsonBody(form): JsonBody<AcceptInvite>,
 ) -> Result<Json<Family>, AppError> {
+    // Guessing is limited per account (here) and per address (the router's limit); a
+    // burst is audited once per period.
+    if let Err(wait) = state.security.check_invite(&user.id) {
+        let key = format!("invite:{}", user.id);
+        if state.security.burst_audit_limiter.check_key(&key).is_ok() {
+            record(
+                &state.db,
+                &user,
+                "invite.rate_limited",
+                &user.id,
+                Outcome::Denied,
+            )
+            .await?;
+        }
+        return Err(AppError::RateLimited(wait));
+    }
     let code = families::normalize_invite_code(&form.code)?;
     let now = db::now();
     let mut tx = state.db.begin_write().await?;
@@ -510,9 +527,21 @@ pub async fn remove_member(
         .execute(&mut *tx)
         .await?;
     if rows.len() == 1 {
-        // The last member left: the handbook goes with them.
+        // The last member left: the handbook goes with them, its synced records too
+        // (no one may read that scope any more, so no tombstone is owed to anyone).
         sqlx::query("DELETE FROM families WHERE id = $1")
             .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM sync_conflicts WHERE record_id IN \
+             (SELECT id FROM sync_records WHERE scope = $1)",
+        )
+        .bind(format!("family:{id}"))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sync_records WHERE scope = $1")
+            .bind(format!("family:{id}"))
             .execute(&mut *tx)
             .await?;
     }

@@ -14,6 +14,7 @@ pub mod circulars;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod devices;
 pub mod dist;
 pub mod error;
 pub mod events;
@@ -22,6 +23,7 @@ pub mod health;
 pub mod moderation;
 pub mod openapi;
 pub mod passwords;
+pub mod records;
 pub mod security;
 pub mod sessions;
 pub mod sync;
@@ -77,8 +79,9 @@ impl AppState {
     }
 }
 
-/// The API routes with their OpenAPI document. Sign-in and sign-up sit behind a rate
-/// limit on the client's address (tower_governor), so `security` is needed to build them.
+/// The API routes with their OpenAPI document. Sign-in, sign-up and accepting an invite
+/// code sit behind a rate limit on the client's address (tower_governor), so `security`
+/// is needed to build them.
 pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let limit = tower_governor::governor::GovernorConfigBuilder::default()
         .key_extractor(security::PeerKey {
@@ -90,14 +93,15 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .map(Arc::new);
     let mut auth = OpenApiRouter::new()
         .routes(routes!(accounts::sign_up))
-        .routes(routes!(accounts::sign_in));
+        .routes(routes!(accounts::sign_in))
+        .routes(routes!(families::accept_invite));
     if let Some(limit) = limit {
         auth = auth.layer(
             tower_governor::GovernorLayer::new(limit)
                 .error_handler(security::rate_limited_response),
         );
     }
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let api = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(health::health))
         .merge(auth)
         .routes(routes!(accounts::sign_out))
@@ -111,7 +115,6 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .routes(routes!(families::set_consent_route))
         .routes(routes!(families::create_invite))
         .routes(routes!(families::remove_member))
-        .routes(routes!(families::accept_invite))
         .routes(routes!(families::health_centre_list))
         .routes(routes!(associations::list, associations::create))
         .routes(routes!(associations::join))
@@ -143,7 +146,10 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
             calendar::revoke_feed
         ))
         .routes(routes!(openapi::document))
-        .split_for_parts()
+        .split_for_parts();
+    let (router, mut doc) = api;
+    openapi::document_errors(&mut doc);
+    (router, doc)
 }
 
 /// The whole application: API, static files and the middleware around them.

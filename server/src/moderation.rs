@@ -126,8 +126,9 @@ pub async fn decide(
     let Some(found) = target(tx, &target_id).await?.filter(|t| !t.deleted) else {
         return Ok(refused(Refusal::Validation));
     };
+    // A target this user cannot see is answered as a missing one is.
     if !reach.read.contains(&found.scope) {
-        return Ok(refused(Refusal::Permission));
+        return Ok(refused(Refusal::Validation));
     }
     let already = sqlx::query("SELECT id FROM reports WHERE target_id = $1 AND user_id = $2")
         .bind(&target_id)

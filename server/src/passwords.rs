@@ -1,12 +1,26 @@
 //! Password hashing: argon2id with the `argon2` crate's defaults (19 MiB, 2 passes,
-//! 1 lane), always on a blocking thread so a sign-in never stalls other requests.
+//! 1 lane), always on a blocking thread so a sign-in never stalls other requests, and at
+//! most one hash per core at once, server-wide: more requests wait their turn instead of
+//! taking 19 MiB each (sign-up, sign-in and password changes alike).
 
 use std::sync::OnceLock;
+
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// A turn at argon2: one per core.
+async fn turn() -> anyhow::Result<SemaphorePermit<'static>> {
+    static TURNS: OnceLock<Semaphore> = OnceLock::new();
+    let turns = TURNS.get_or_init(|| {
+        Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    Ok(turns.acquire().await?)
+}
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
 
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub async fn hash(password: String) -> anyhow::Result<String> {
+    let _turn = turn().await?;
     tokio::task::spawn_blocking(move || hash_now(&password)).await?
 }
 
@@ -23,6 +37,7 @@ fn hash_now(password: &str) -> anyhow::Result<String> {
 /// Checks a password against a stored hash. With no stored hash (an unknown account) it
 /// checks against a fixed dummy hash, so both cases take the same time.
 pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<bool> {
+    let _turn = turn().await?;
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let phc = match stored {

@@ -6,7 +6,10 @@ use std::{
     net::{IpAddr, SocketAddr},
     num::NonZeroU32,
     path::Path,
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
@@ -37,6 +40,17 @@ pub struct Security {
     /// At most one audit entry per account per period for a burst of failures.
     pub burst_audit_limiter: DefaultKeyedRateLimiter<String>,
     pub account_period: Duration,
+    /// Sign-in attempts per known device (its cookie's hash), instead of per account.
+    pub device_limiter: DefaultKeyedRateLimiter<String>,
+    /// Invite codes tried per account.
+    pub invite_limiter: DefaultKeyedRateLimiter<String>,
+    /// Password changes per session (each runs argon2 twice).
+    pub password_limiter: DefaultKeyedRateLimiter<String>,
+    /// Checks since the limiters were last pruned.
+    checks: AtomicU64,
+    /// Most live records, and bytes of their bodies, one account may have written.
+    pub quota_records: u64,
+    pub quota_bytes: u64,
 }
 
 impl Security {
@@ -59,19 +73,81 @@ impl Security {
                 .as_ref()
                 .map(|o| o.trim_end_matches('/').to_owned()),
             account_limiter: RateLimiter::keyed(quota),
+            password_limiter: RateLimiter::keyed(quota),
+            invite_limiter: RateLimiter::keyed(quota),
+            device_limiter: RateLimiter::keyed(quota),
+            checks: AtomicU64::new(0),
             burst_audit_limiter: RateLimiter::keyed(audit_quota),
             account_period,
+            quota_records: config.quota_records,
+            quota_bytes: config.quota_bytes,
         }
     }
 
-    /// Takes one sign-in attempt for `login`; `Err(seconds)` says how long to wait.
+    /// Takes one sign-in attempt for the normalized log-in name `login`; `Err(seconds)`
+    /// says how long to wait.
     pub fn check_account(&self, login: &str) -> Result<(), u64> {
-        let key = login.to_owned();
-        self.account_limiter.check_key(&key).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-            wait.as_secs().max(1)
-        })
+        self.tick();
+        check(&self.account_limiter, &account_key(login))
     }
+
+    /// Takes one password change for a session; `Err(seconds)` says how long to wait.
+    pub fn check_password_change(&self, session_id: &str) -> Result<(), u64> {
+        self.tick();
+        check(&self.password_limiter, &session_id.to_owned())
+    }
+
+    /// Takes one sign-in attempt from a device known to the account (the SHA-256 of its
+    /// cookie); `Err(seconds)` says how long to wait.
+    pub fn check_device(&self, device_hash: &str) -> Result<(), u64> {
+        self.tick();
+        check(&self.device_limiter, &device_hash.to_owned())
+    }
+
+    /// Takes one invite code try for an account; `Err(seconds)` says how long to wait.
+    pub fn check_invite(&self, user_id: &str) -> Result<(), u64> {
+        self.tick();
+        check(&self.invite_limiter, &user_id.to_owned())
+    }
+
+    /// Every 1024 checks, forgets the keys whose limits have refilled, so the maps
+    /// never grow beyond the keys of the last period.
+    fn tick(&self) {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % 1024 == 1023 {
+            self.prune();
+        }
+    }
+
+    /// Forgets the keys whose limits have refilled.
+    pub fn prune(&self) {
+        for limiter in [
+            &self.account_limiter,
+            &self.burst_audit_limiter,
+            &self.password_limiter,
+            &self.invite_limiter,
+            &self.device_limiter,
+        ] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+}
+
+/// The per-account limiter's key: the normalized log-in name, bounded. No account has a
+/// name longer than `LOGIN_MAX_CHARS`, so every longer one shares one key.
+pub fn account_key(login: &str) -> String {
+    if login.chars().count() <= domain::accounts::LOGIN_MAX_CHARS {
+        login.to_owned()
+    } else {
+        "(too long)".to_owned()
+    }
+}
+
+fn check(limiter: &DefaultKeyedRateLimiter<String>, key: &String) -> Result<(), u64> {
+    limiter.check_key(key).map_err(|not_until| {
+        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+        wait.as_secs().max(1)
+    })
 }
 
 use governor::clock::Clock;
@@ -272,6 +348,25 @@ fn base64_encode(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limiter_keys_are_bounded_and_refilled_keys_are_forgotten() {
+        assert_eq!(account_key("hanako"), "hanako");
+        assert_eq!(account_key(&"x".repeat(65_536)), "(too long)");
+        let security = Security::new(&crate::config::SecurityConfig {
+            account_burst: 1,
+            account_period_seconds: 1,
+            ..Default::default()
+        });
+        for n in 0..3000 {
+            let _ = security.check_account(&format!("guess{n}"));
+        }
+        assert!(security.account_limiter.len() >= 1000);
+        // governor forgets a key two periods after its last use.
+        std::thread::sleep(Duration::from_millis(2100));
+        security.prune();
+        assert_eq!(security.account_limiter.len(), 0);
+    }
 
     #[test]
     fn inline_scripts_are_found_and_external_ones_skipped() {

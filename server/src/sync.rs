@@ -17,6 +17,7 @@ use domain::{
     sync::{
         collections,
         commands::{self, Command},
+        ids,
         protocol::{
             Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest, PushResponse,
             Refusal, Scope,
@@ -28,11 +29,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, value::RawValue};
 use sqlx::{Any, Row, Transaction};
 
+pub(crate) use crate::records::write_record;
 use crate::{
-    AppState, circulars,
+    AppState, audit, circulars,
     db::{self, Db},
     error::{AppError, JsonBody},
     events, moderation,
+    records::{self, Stored, Write},
     sessions::CurrentUser,
 };
 
@@ -155,7 +158,7 @@ pub async fn push(
         })
         .collect();
     let mut batch = Batch {
-        stored: stored_records(
+        stored: records::stored(
             &mut tx,
             request.mutations[already..]
                 .iter()
@@ -163,6 +166,11 @@ pub async fn push(
         )
         .await?,
         attachments: circulars::attachments(&mut tx, &attachment_ids).await?,
+        usage: records::usage(&mut tx, state.db.backend, &user.id).await?,
+        quota: records::Usage {
+            records: state.security.quota_records,
+            bytes: state.security.quota_bytes,
+        },
         ..Batch::default()
     };
     let mut results = Vec::with_capacity(request.mutations.len());
@@ -212,7 +220,7 @@ pub async fn push(
                     };
                     let after = request.mutations[index + 1..].iter();
                     batch.stored =
-                        stored_records(&mut tx, after.filter_map(|m| m.op.record_id())).await?;
+                        records::stored(&mut tx, after.filter_map(|m| m.op.record_id())).await?;
                     outcome
                 }
                 _ => apply(&mut batch, &reach, &request.client_id, mutation, &mut seq)?,
@@ -321,26 +329,6 @@ fn refused(reason: Refusal) -> Outcome {
     Outcome::Refused { reason }
 }
 
-/// A record as stored: its collection and what the rules need to know of it.
-#[derive(Debug, Clone)]
-struct Stored {
-    collection: String,
-    current: Current,
-    /// An event's body as stored (other records' bodies are not read): whose event it
-    /// is, and what changed for those who RSVP'd.
-    event: Option<Event>,
-}
-
-/// A record row to write.
-#[derive(Debug)]
-struct Write {
-    collection: String,
-    scope: Scope,
-    version: i64,
-    deleted: bool,
-    body: String,
-}
-
 /// A push's view of the records it touches and the rows it will write.
 #[derive(Debug, Default)]
 struct Batch {
@@ -360,50 +348,10 @@ struct Batch {
     changed_circulars: Vec<(String, Option<String>)>,
     /// The stored attachments the pushed circulars name.
     attachments: BTreeMap<String, circulars::Stored>,
-}
-
-/// Rows per multi-row statement: 8 parameters each, far below both back-ends' limits.
-const ROWS_PER_STATEMENT: usize = 100;
-
-/// Reads the stored records among `ids` (inside the push's transaction).
-async fn stored_records(
-    tx: &mut Transaction<'static, Any>,
-    ids: impl Iterator<Item = &str>,
-) -> Result<HashMap<String, Stored>, AppError> {
-    let ids: BTreeSet<&str> = ids.filter(|id| !id.is_empty() && id.len() <= 64).collect();
-    let ids: Vec<&str> = ids.into_iter().collect();
-    let mut stored = HashMap::new();
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT id, collection, scope, version, deleted, written_by, \
-             CASE WHEN collection = '{EVENT_COLLECTION}' AND deleted = 0 THEN body END AS event_body \
-             FROM sync_records WHERE id IN ({})",
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            stored.insert(
-                row.try_get("id")?,
-                Stored {
-                    collection: row.try_get("collection")?,
-                    current: Current {
-                        version: row.try_get::<i64, _>("version")?.max(0) as u64,
-                        scope: Scope(row.try_get("scope")?),
-                        written_by: row.try_get("written_by")?,
-                        deleted: row.try_get::<i64, _>("deleted")? == 1,
-                    },
-                    event: row
-                        .try_get::<Option<String>, _>("event_body")?
-                        .and_then(|body| serde_json::from_str(&body).ok()),
-                },
-            );
-        }
-    }
-    Ok(stored)
+    /// What this user's devices have written so far, this push's writes included, and
+    /// the most they may.
+    usage: records::Usage,
+    quota: records::Usage,
 }
 
 impl Batch {
@@ -416,43 +364,7 @@ impl Batch {
         user_id: &str,
     ) -> Result<(), AppError> {
         let now = db::now();
-        let writes: Vec<(&String, &Write)> = self.writes.iter().collect();
-        for chunk in writes.chunks(ROWS_PER_STATEMENT) {
-            let values: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    let p = i * 6;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${}, $1, $2)",
-                        p + 3,
-                        p + 4,
-                        p + 5,
-                        p + 6,
-                        p + 7,
-                        p + 8
-                    )
-                })
-                .collect();
-            let sql = format!(
-                "INSERT INTO sync_records (id, collection, scope, version, deleted, body, written_by, updated_at) \
-                 VALUES {} ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, \
-                 scope = excluded.scope, version = excluded.version, deleted = excluded.deleted, \
-                 body = excluded.body, written_by = excluded.written_by, updated_at = excluded.updated_at",
-                values.join(", ")
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(client_id)
-                .bind(&now);
-            for (id, write) in chunk {
-                query = query
-                    .bind(id.as_str())
-                    .bind(&write.collection)
-                    .bind(&write.scope.0)
-                    .bind(write.version)
-                    .bind(i64::from(write.deleted))
-                    .bind(&write.body);
-            }
-            query.execute(&mut **tx).await?;
-        }
+        records::write_many(tx, client_id, &self.writes).await?;
         for (mutation_id, record_id, body) in &self.conflicts {
             sqlx::query(
                 "INSERT INTO sync_conflicts (client_id, mutation_id, user_id, record_id, body, created_at) \
@@ -467,7 +379,7 @@ impl Batch {
             .execute(&mut **tx)
             .await?;
         }
-        for chunk in self.outcomes.chunks(ROWS_PER_STATEMENT) {
+        for chunk in self.outcomes.chunks(records::ROWS_PER_STATEMENT) {
             let values: Vec<String> = (0..chunk.len())
                 .map(|i| format!("($1, ${}, ${})", i * 2 + 2, i * 2 + 3))
                 .collect();
@@ -499,10 +411,29 @@ fn apply(
     let Some(id) = mutation.op.record_id() else {
         unreachable!("push decides commands itself");
     };
-    if id.is_empty() || id.len() > 64 {
+    // A put names an id a client may make, never one in the server's own namespace.
+    let id_ok = match mutation.op {
+        Op::Put { .. } => ids::is_client_id(id),
+        _ => ids::valid_id(id),
+    };
+    if !id_ok {
         return Ok(refused(Refusal::Validation));
     }
     let stored = batch.stored.get(id);
+    // A record of a scope this user cannot read is answered as a missing one would be
+    // (a delete changes nothing, a put may not use the id), so ids cannot be probed. A
+    // put naming that same scope is refused for the scope, as a new record there would be
+    // (a member removed from a family learns nothing new from it).
+    let same_scope = matches!(&mutation.op, Op::Put { scope, .. } if stored.is_some_and(|s| s.current.scope == *scope));
+    if let Some(s) = stored
+        && !reach.read.contains(&s.current.scope)
+        && !same_scope
+    {
+        return Ok(match mutation.op {
+            Op::Delete { .. } => Outcome::Applied { version: 0 },
+            _ => refused(Refusal::Validation),
+        });
+    }
     // Only commands write RSVPs, places, attendee lists and notices, never a put or a
     // delete; a resident may only delete a notice once read (in their own scope, below).
     let is_delete = matches!(mutation.op, Op::Delete { .. });
@@ -547,26 +478,45 @@ fn apply(
         // Deleting what the server never had: nothing to do.
         _ => return Ok(Outcome::Applied { version: 0 }),
     };
+    let new_association = match &mutation.op {
+        Op::Put { body, .. } if collection == EVENT_COLLECTION => {
+            body.get("association_id").and_then(Value::as_str)
+        }
+        _ => None,
+    };
+    let owner = stored.and_then(|s| s.owner.as_deref());
     let allowed = if collection == EVENT_COLLECTION && scope == Scope::public() {
-        // The board's events are their association's editors' to write (and admins').
-        let new = match &mutation.op {
-            Op::Put { body, .. } => body.get("association_id").and_then(Value::as_str),
-            _ => None,
-        };
-        let old = stored
-            .and_then(|s| s.event.as_ref())
-            .map(|e| e.association_id.as_str());
-        reach.write.contains(&scope)
-            || (new.or(old).is_some()
-                && [new, old]
-                    .into_iter()
-                    .flatten()
-                    .all(|a| reach.editor_of.contains(a)))
+        events::may_write_on_board(reach, stored.map(|_| owner), new_association)
     } else {
         reach.write.contains(&scope)
     };
     if !allowed {
         return Ok(refused(Refusal::Permission));
+    }
+    // An id keeps its first collection for ever, tombstones too (checked once the
+    // writer may write here, so it tells nothing of another scope).
+    if let (Op::Put { collection, .. }, Some(s)) = (&mutation.op, stored)
+        && *collection != s.collection
+    {
+        return Ok(refused(Refusal::Validation));
+    }
+    // Within the writer's quota (a replaced body's old size is not subtracted until the
+    // next push reads the usage again).
+    let added = match mutation.op {
+        Op::Put { .. } => (
+            u64::from(stored.is_none_or(|s| s.current.deleted)),
+            body.len(),
+        ),
+        _ => (0, 0),
+    };
+    let usage = records::Usage {
+        records: batch.usage.records + added.0,
+        bytes: batch.usage.bytes + added.1 as u64,
+    };
+    if added.0 + added.1 as u64 > 0
+        && (usage.records > batch.quota.records || usage.bytes > batch.quota.bytes)
+    {
+        return Ok(refused(Refusal::QuotaExceeded));
     }
     if let Err(outcome) = rules::decide_write(&mutation.op, current, client_id) {
         if let (Outcome::Conflict { .. }, Op::Put { body, .. }) = (&outcome, &mutation.op) {
@@ -579,6 +529,11 @@ fn apply(
         return Ok(outcome);
     }
     let deleted = matches!(mutation.op, Op::Delete { .. });
+    // The owner is the first write's, for ever (`records`).
+    let owner = match stored {
+        Some(_) => owner.map(str::to_owned),
+        None => new_association.map(str::to_owned),
+    };
     if collection == CIRCULAR_COLLECTION {
         let association = match scope.parts() {
             ("association", id) if !deleted => Some(id.to_owned()),
@@ -599,6 +554,7 @@ fn apply(
             .changed_events
             .push((id.to_owned(), new.clone(), change));
     }
+    batch.usage = usage;
     *seq += 1;
     batch.stored.insert(
         id.to_owned(),
@@ -610,6 +566,7 @@ fn apply(
                 written_by: client_id.to_owned(),
                 deleted,
             },
+            owner: owner.clone(),
             event,
         },
     );
@@ -618,6 +575,7 @@ fn apply(
         Write {
             collection,
             scope,
+            owner,
             version: *seq,
             deleted,
             body,
@@ -646,39 +604,8 @@ fn attachment_ok(stored: &BTreeMap<String, circulars::Stored>, body: &Value) -> 
     })
 }
 
-/// Writes a record (a put, a tombstone, or a command's effect) at the next version.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn write_record(
-    tx: &mut Transaction<'static, Any>,
-    id: &str,
-    collection: &str,
-    scope: &Scope,
-    body: &str,
-    deleted: bool,
-    client_id: &str,
-    seq: &mut i64,
-) -> Result<(), AppError> {
-    *seq += 1;
-    sqlx::query(
-        "INSERT INTO sync_records (id, collection, scope, version, deleted, body, written_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (id) DO UPDATE SET collection = $2, scope = $3, version = $4, deleted = $5, \
-         body = $6, written_by = $7, updated_at = $8",
-    )
-    .bind(id)
-    .bind(collection)
-    .bind(&scope.0)
-    .bind(*seq)
-    .bind(i64::from(deleted))
-    .bind(body)
-    .bind(client_id)
-    .bind(db::now())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
     pub client_id: String,
     /// The cursor of the last page applied; 0 at first.
@@ -697,6 +624,7 @@ pub struct PullQuery {
     params(PullQuery),
     responses(
         (status = 200, description = "A page of changes", body = PullResponse),
+        (status = 400, description = "`bad_request`: a malformed client id, cursor or query", body = domain::ApiError),
         (status = 401, description = "`unauthenticated`", body = domain::ApiError),
         (status = 403, description = "`forbidden`: the client id belongs to another account", body = domain::ApiError),
     )
@@ -740,44 +668,33 @@ pub async fn pull(
     let upto = upto.ok_or_else(|| anyhow::anyhow!("the sync counter row is missing"))?;
     let reach = reach_from(&user, &rows)?;
     let cursor = query.cursor.min(i64::MAX as u64) as i64;
-    let scopes: Vec<&Scope> = reach.read.iter().collect();
-    let placeholders: Vec<String> = (0..scopes.len()).map(|i| format!("${}", i + 4)).collect();
-    let sql = format!(
-        "SELECT id, collection, scope, version, deleted, body FROM sync_records \
-         WHERE version > $1 AND version <= $2 AND scope IN ({}) ORDER BY version LIMIT $3",
-        placeholders.join(", ")
-    );
-    let mut changed = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(cursor)
-        .bind(upto)
-        .bind(PULL_PAGE + 1);
-    for scope in &scopes {
-        changed = changed.bind(&scope.0);
-    }
-    let mut rows = changed.fetch_all(&state.db.pool).await?;
-    let has_more = rows.len() as i64 > PULL_PAGE;
-    rows.truncate(PULL_PAGE as usize);
-    let mut records = Vec::new();
     // A scope the client does not hold yet arrives whole, whatever the cursor: its
-    // records up to the cursor here (each scope in turn), the newer ones in the page.
-    // Versions start at 1, so there are none up to a cursor of 0.
+    // records up to the cursor first, the newer ones in the page. Versions start at 1, so
+    // there are none up to a cursor of 0. Every answer holds one page at most: when those
+    // older records do not fit in it, the client pages through everything from the start
+    // instead (records are idempotent by version).
     let known: BTreeSet<&str> = query.scopes.split(',').filter(|s| !s.is_empty()).collect();
+    let unknown: Vec<&Scope> = (reach.read.iter())
+        .filter(|s| !known.contains(s.0.as_str()))
+        .collect();
+    let mut records = Vec::new();
+    let mut cursor = cursor;
     let older_upto = cursor.min(upto);
-    if older_upto > 0 {
-        for scope in reach.read.iter().filter(|s| !known.contains(s.0.as_str())) {
-            let older = sqlx::query(
-                "SELECT id, collection, scope, version, deleted, body FROM sync_records \
-                 WHERE scope = $1 AND version <= $2 AND deleted = 0 ORDER BY version",
-            )
-            .bind(&scope.0)
-            .bind(older_upto)
-            .fetch_all(&state.db.pool)
-            .await?;
+    if older_upto > 0 && !unknown.is_empty() {
+        let older = changes(&state.db, &unknown, None, older_upto, PULL_PAGE + 1).await?;
+        if older.len() as i64 > PULL_PAGE {
+            cursor = 0;
+        } else {
             for row in older {
                 records.push(record_from(row)?);
             }
         }
     }
+    let scopes: Vec<&Scope> = reach.read.iter().collect();
+    let room = PULL_PAGE - records.len() as i64;
+    let mut rows = changes(&state.db, &scopes, Some(cursor), upto, room + 1).await?;
+    let has_more = rows.len() as i64 > room;
+    rows.truncate(room as usize);
     let mut next = cursor.max(0);
     for row in rows {
         let record = record_from(row)?;
@@ -787,12 +704,51 @@ pub async fn pull(
     if !has_more {
         next = upto.max(cursor);
     }
+    // A handbook read by anyone but its guardians is audited: one entry per family and
+    // page, with the count of records and nothing of their content.
+    let mut read: BTreeMap<&str, usize> = BTreeMap::new();
+    for record in records.iter().filter(|r| !reach.write.contains(&r.scope)) {
+        if let ("family", family) = record.scope.parts() {
+            *read.entry(family).or_default() += 1;
+        }
+    }
+    audit::sync_reads(&state.db, &user, &read).await?;
     Ok(Json(PullPage {
         records,
         scopes: reach.read.into_iter().collect(),
         cursor: next.max(0) as u64,
         has_more,
     }))
+}
+
+/// Records of `scopes` up to version `upto`, in commit order, `limit` at most: the
+/// changes after `after`, or (with `None`) the live records, for a scope the client does
+/// not hold yet.
+async fn changes(
+    db: &Db,
+    scopes: &[&Scope],
+    after: Option<i64>,
+    upto: i64,
+    limit: i64,
+) -> Result<Vec<sqlx::any::AnyRow>, AppError> {
+    let placeholders: Vec<String> = (0..scopes.len()).map(|i| format!("${}", i + 4)).collect();
+    let which = match after {
+        Some(_) => "version > $1",
+        None => "deleted = 0 AND $1 = 0",
+    };
+    let sql = format!(
+        "SELECT id, collection, scope, version, deleted, body FROM sync_records \
+         WHERE {which} AND version <= $2 AND scope IN ({}) ORDER BY version LIMIT $3",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(after.unwrap_or(0))
+        .bind(upto)
+        .bind(limit);
+    for scope in scopes {
+        query = query.bind(&scope.0);
+    }
+    Ok(query.fetch_all(&db.pool).await?)
 }
 
 /// [`PullResponse`] as the server writes it: each body is the stored JSON text, sent as

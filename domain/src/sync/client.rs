@@ -276,7 +276,10 @@ impl<S: Store, T: Transport> Engine<S, T> {
         let mut page = self.transport.pull(request(cursor, &held)).await?;
         loop {
             let visible: BTreeSet<Scope> = page.scopes.iter().cloned().collect();
-            cursor = cursor.max(page.cursor);
+            // The server's cursor, even when it is lower: when the records of a scope
+            // this phone does not hold yet do not fit in one page, the server pages
+            // through everything from the start instead (docs/sync.md).
+            cursor = page.cursor;
             let mut batch = Batch {
                 drop_scopes: held.difference(&visible).cloned().collect(),
                 cursor: Some(cursor),

@@ -1,6 +1,7 @@
 //! What each sync collection may hold: the server checks every pushed body here, and the
-//! app checks the same before saving. A collection without a domain type yet takes any
-//! JSON object within the size limit, in the scopes the writer may write.
+//! app checks the same before saving. Only the collections a client writes are accepted
+//! ([`CLIENT_COLLECTIONS`]); any other name is refused, so no one can store data the
+//! domain does not know.
 
 use serde_json::Value;
 
@@ -8,6 +9,9 @@ use super::protocol::{Refusal, Scope};
 use crate::circulars::{CIRCULAR_COLLECTION, Circular};
 use crate::events::{EVENT_COLLECTION, Event};
 use crate::handbook::{NOTE_COLLECTION, Note};
+
+/// The collections a client may put; the others are written by the server only.
+pub const CLIENT_COLLECTIONS: [&str; 3] = [NOTE_COLLECTION, EVENT_COLLECTION, CIRCULAR_COLLECTION];
 
 /// Checks a body for its collection and scope.
 pub fn check(collection: &str, scope: &Scope, body: &Value) -> Result<(), Refusal> {
@@ -44,7 +48,6 @@ pub fn check(collection: &str, scope: &Scope, body: &Value) -> Result<(), Refusa
                 _ => Err(Refusal::Validation),
             }
         }
-        _ if body.is_object() => Ok(()),
         _ => Err(Refusal::Validation),
     }
 }
@@ -82,6 +85,15 @@ mod tests {
         assert_eq!(
             check("other", &family, &json!([1])),
             Err(Refusal::Validation)
+        );
+        assert_eq!(
+            check(
+                "anything_at_all",
+                &Scope::of("user", "u1"),
+                &json!({"x": 1})
+            ),
+            Err(Refusal::Validation),
+            "a collection the domain does not know"
         );
     }
 

@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::ids::is_client_id;
+pub use super::ids::valid_id;
 use super::protocol::{Op, Refusal};
 use crate::circulars::{READ_COLLECTION, READERS_COLLECTION, TALLY_COLLECTION};
 use crate::events::{ATTENDEES_COLLECTION, NOTICE_COLLECTION, PLACES_COLLECTION, RSVP_COLLECTION};
@@ -56,14 +58,14 @@ impl Command {
         let ids_ok = match &command {
             Command::Rsvp {
                 rsvp_id, event_id, ..
-            } => valid_id(rsvp_id) && valid_id(event_id),
+            } => is_client_id(rsvp_id) && valid_id(event_id),
             Command::CancelRsvp { rsvp_id } | Command::CheckIn { rsvp_id } => valid_id(rsvp_id),
             Command::Report {
                 report_id,
                 target_id,
                 reason,
             } => {
-                valid_id(report_id)
+                is_client_id(report_id)
                     && valid_id(target_id)
                     && crate::moderation::check_reason(reason).is_ok()
             }
@@ -89,11 +91,6 @@ impl Command {
             args: tagged.remove("args").unwrap_or(Value::Null),
         }
     }
-}
-
-/// A record id as clients make them: 1–64 characters of letters, digits and dashes.
-pub fn valid_id(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// Collections only commands write: a client's put or delete there is refused.

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod collections;
 pub mod commands;
+pub mod ids;
 pub mod protocol;
 pub mod rules;
 #[cfg(test)]

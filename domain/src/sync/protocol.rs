@@ -108,6 +108,8 @@ pub enum Refusal {
     Closed,
     /// The server does not know this command.
     UnknownCommand,
+    /// The writer's records are at their limit (count or bytes); deleting some makes room.
+    QuotaExceeded,
 }
 
 /// What became of one mutation.

@@ -10,13 +10,13 @@ use tokio::{
 
 use crate::helpers::{fresh_database_url, write_sample_dist};
 
-struct Running {
-    child: Child,
-    url: String,
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) url: String,
 }
 
 /// Starts the binary and waits for the line that tells where it listens.
-async fn start(args: &[&str], envs: &[(&str, &str)], cwd: &Path) -> Running {
+pub(crate) async fn start(args: &[&str], envs: &[(&str, &str)], cwd: &Path) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .args(args)
         .env_remove("DATABASE_URL")

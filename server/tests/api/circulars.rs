@@ -256,10 +256,17 @@ async fn only_the_associations_editors_post_and_every_field_is_checked() {
             json!({"id": 1, "op": {"op": "put", "id": "tally-x", "collection": "circular_tally",
             "scope": scope, "base_version": 0,
             "body": {"circular_id": "x", "households_read": 9, "households_total": 9}}}),
+            json!({"id": 2, "op": {"op": "put", "id": "x-tally", "collection": "circular_tally",
+            "scope": scope, "base_version": 0,
+            "body": {"circular_id": "x", "households_read": 9, "households_total": 9}}}),
         ],
     )
     .await;
-    assert_eq!(outcomes(&answer), ["refused:permission"]);
+    assert_eq!(
+        outcomes(&answer),
+        ["refused:validation", "refused:permission"],
+        "a server id is refused as an id, a server collection as a permission"
+    );
 }
 
 #[tokio::test]

@@ -57,19 +57,24 @@ async fn api_answers_are_compressed_when_asked_and_decode_to_the_same_json() {
     )
     .await;
     let first: Value = serde_json::from_slice(&first).unwrap();
-    let own = first["scopes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .find(|s| s.starts_with("user:"))
-        .expect("the user's own scope")
-        .to_owned();
+    assert!(first["records"].as_array().unwrap().is_empty());
+    let family: Value = app
+        .post_json(
+            "/api/families",
+            &json!({"child_name": "練馬 さくら", "child_birth_date": "2025-06-12"}),
+            Some(&cookie),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let own = format!("family:{}", family["id"].as_str().unwrap());
     let mutations: Vec<Value> = (1..=40u64)
         .map(|n| {
-            json!({"id": n, "op": {"op": "put", "id": format!("rec-{n}"), "collection": "test_memo",
+            json!({"id": n, "op": {"op": "put", "id": format!("rec-{n}"), "collection": "handbook_note",
                    "scope": own, "base_version": 0,
-                   "body": {"title": format!("健診メモ {n}"), "text": "体重と身長を記録しました。".repeat(4)}}})
+                   "body": {"text": format!("健診メモ {n} {}", "体重と身長を記録しました。".repeat(4)),
+                            "written_on": "2026-11-27", "author": "花子"}}})
         })
         .collect();
     let pushed = app

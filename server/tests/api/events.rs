@@ -283,10 +283,11 @@ async fn an_editor_checks_in_a_confirmed_party_by_its_code() {
     }
 
     let check_in = |id: u64, rsvp: &str| json!({"id": id, "op": {"op": "command", "name": "check_in", "args": {"rsvp_id": rsvp}}});
+    // Another association's party is answered as a missing one (ids cannot be probed).
     let answer = push(&app, &ed_b, "ed-b", vec![check_in(1, "r-1")]).await;
-    assert_eq!(outcomes(&answer), ["refused:permission"]);
+    assert_eq!(outcomes(&answer), ["refused:validation"]);
     let answer = push(&app, &member, "mem", vec![check_in(2, "r-1")]).await;
-    assert_eq!(outcomes(&answer), ["refused:permission"]);
+    assert_eq!(outcomes(&answer), ["refused:validation"]);
     let answer = push(
         &app,
         &ed_a,

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod associations;
+mod attacks;
 mod attendees_csv;
 mod audit;
 mod authz;
@@ -11,10 +12,12 @@ mod binary;
 mod calendar;
 mod circulars;
 mod compression;
+mod crash;
 mod dist;
 mod errors;
 mod events;
 mod families;
+mod fuzz;
 mod hardening;
 mod health;
 mod helpers;
@@ -25,3 +28,4 @@ mod sessions;
 mod shutdown;
 mod storage;
 mod sync;
+mod sync_matrix;

@@ -240,10 +240,11 @@ async fn moderation_and_report_records_are_the_servers_alone() {
     assert_eq!(
         outcomes(&answer),
         [
+            "refused:validation",
             "refused:permission",
-            "refused:permission",
-            "refused:permission"
-        ]
+            "refused:validation"
+        ],
+        "the server's ids are not a client's to put"
     );
     let user = user_id(&app, "akemi").await;
     let answer = push(
@@ -297,7 +298,11 @@ async fn a_report_needs_a_reason_and_a_target_the_reporter_can_see() {
         ],
     )
     .await;
-    assert_eq!(outcomes(&note), ["applied"]);
+    assert_eq!(
+        outcomes(&note),
+        ["refused:validation"],
+        "a collection the domain does not know"
+    );
     let answer = push(
         &app,
         &a,
@@ -320,7 +325,7 @@ async fn a_report_needs_a_reason_and_a_target_the_reporter_can_see() {
             "refused:validation",
             "refused:validation",
             "refused:validation",
-            "refused:permission",
+            "refused:validation",
             "refused:validation",
             "applied"
         ]

@@ -58,9 +58,18 @@ async fn family(app: &TestApp) -> Family {
     }
 }
 
-fn put(mutation_id: u64, id: &str, scope: &str, base_version: u64, body: Value) -> Value {
-    json!({"id": mutation_id, "op": {"op": "put", "id": id, "collection": "checkup",
-           "scope": scope, "base_version": base_version, "body": body}})
+/// A handbook note whose text is `content` (its `text` if it has one, else its JSON).
+pub(crate) fn note_body(content: Value) -> Value {
+    let text = match content.get("text").and_then(Value::as_str) {
+        Some(text) => text.to_owned(),
+        None => content.to_string(),
+    };
+    json!({"text": text, "written_on": "2026-11-27", "author": "花子"})
+}
+
+fn put(mutation_id: u64, id: &str, scope: &str, base_version: u64, content: Value) -> Value {
+    json!({"id": mutation_id, "op": {"op": "put", "id": id, "collection": "handbook_note",
+           "scope": scope, "base_version": base_version, "body": note_body(content)}})
 }
 
 /// Every record the user can see, by id, deletions too (one whole initial pull).
@@ -577,7 +586,7 @@ async fn a_push_that_touches_one_record_several_times_applies_each_in_order() {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-    assert!(kept.contains("\"b\""));
+    assert!(kept.contains(r#"\"b\""#), "{kept}");
 
     let page = pull(&app, &f.viewer, "tablet-1", 0, "").await;
     let records: Vec<(String, u64, bool)> = page["records"]
@@ -600,7 +609,7 @@ async fn a_push_that_touches_one_record_several_times_applies_each_in_order() {
             ("other".to_owned(), 5, false),
         ]
     );
-    assert_eq!(page["records"][0]["body"], json!({"by": "a"}));
+    assert_eq!(page["records"][0]["body"], note_body(json!({"by": "a"})));
     assert_eq!(page["cursor"], 5);
     // The same push again is answered from the stored outcomes.
     let again = push(
