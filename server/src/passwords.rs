@@ -3,20 +3,48 @@
 //! most one hash per core at once, server-wide: more requests wait their turn instead of
 //! taking 19 MiB each (sign-up, sign-in and password changes alike).
 
-use std::sync::OnceLock;
-
-use tokio::sync::{Semaphore, SemaphorePermit};
-
-/// A turn at argon2: one per core.
-async fn turn() -> anyhow::Result<SemaphorePermit<'static>> {
-    static TURNS: OnceLock<Semaphore> = OnceLock::new();
-    let turns = TURNS.get_or_init(|| {
-        Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-    });
-    Ok(turns.acquire().await?)
-}
+use std::sync::{
+    OnceLock,
+    atomic::{AtomicUsize, Ordering},
+};
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// How many turns there are: one per core.
+fn turns() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// A turn at argon2.
+async fn turn() -> anyhow::Result<SemaphorePermit<'static>> {
+    static TURNS: OnceLock<Semaphore> = OnceLock::new();
+    Ok(TURNS
+        .get_or_init(|| Semaphore::new(turns()))
+        .acquire()
+        .await?)
+}
+
+/// The hashes running now, and the most that ever ran at once (what the cap bounds).
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// One argon2 computation under way, counted while it lives.
+struct Running;
+
+impl Running {
+    fn start() -> Running {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub async fn hash(password: String) -> anyhow::Result<String> {
@@ -25,6 +53,7 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 }
 
 fn hash_now(password: &str) -> anyhow::Result<String> {
+    let _running = Running::start();
     let mut random = [0u8; 16];
     getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let salt = SaltString::encode_b64(&random).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
@@ -45,6 +74,7 @@ pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<
             None => dummy_hash()?.to_owned(),
         };
         let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
+        let _running = Running::start();
         let matches = Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok();
@@ -65,6 +95,23 @@ fn dummy_hash() -> anyhow::Result<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_hashes_run_at_once_than_there_are_cores_however_many_are_asked() {
+        let asked = 2 * turns() + 1;
+        let all: Vec<_> = (0..asked)
+            .map(|n| tokio::spawn(hash(format!("passphrase number {n}"))))
+            .collect();
+        for one in all {
+            assert!(one.await.unwrap().is_ok());
+        }
+        let peak = PEAK.load(Ordering::SeqCst);
+        assert!(
+            (1..=turns()).contains(&peak),
+            "{peak} hashes ran at once with {} cores",
+            turns()
+        );
+    }
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
