@@ -6,12 +6,15 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod account;
 pub mod api;
-pub mod board;
 pub mod browser;
+pub mod college;
+pub mod components;
 pub mod crash;
+pub mod events;
 pub mod form;
-pub mod pages;
+pub mod handbook;
 pub mod pwa;
+pub mod routing;
 pub mod settings;
 pub mod shell;
 pub mod sync;

@@ -25,7 +25,7 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure, prelude::wasm_bindgen};
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
 use crate::{
-    account::{Account, Session},
+    account::state::{Account, Session},
     api::{self, ApiError},
     browser,
     sync_store::{IdbStore, ScopesRead},

@@ -12,7 +12,7 @@ use domain::{
 use leptos::prelude::*;
 
 use crate::{
-    account::Account,
+    account::state::Account,
     i18n::*,
     sync::{Phase, Sync},
 };

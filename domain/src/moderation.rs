@@ -90,6 +90,22 @@ pub struct Moderation {
     pub by: By,
 }
 
+impl Moderation {
+    /// Who hides the target now, `None` if it is shown: the one rule for "is this
+    /// hidden" that the board, the server's checks and the calendar files share.
+    pub fn hidden_by(&self) -> Option<By> {
+        self.hidden.then_some(self.by)
+    }
+
+    /// The same, from a record's stored body; a body that is not a moderation record
+    /// hides nothing.
+    pub fn body_hides(body: &str) -> Option<By> {
+        serde_json::from_str::<Moderation>(body)
+            .ok()
+            .and_then(|m| m.hidden_by())
+    }
+}
+
 /// A reporter's own record (collection `report`): that they reported this target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {

@@ -71,7 +71,9 @@ pub async fn is_hidden(
     tx: &mut Transaction<'static, Any>,
     target_id: &str,
 ) -> Result<bool, AppError> {
-    Ok(current(tx, target_id).await?.is_some_and(|m| m.hidden))
+    Ok(current(tx, target_id)
+        .await?
+        .is_some_and(|m| m.hidden_by().is_some()))
 }
 
 /// The target's moderation record, if any.

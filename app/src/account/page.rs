@@ -8,17 +8,18 @@ use domain::{
 };
 use leptos::{ev, prelude::*};
 
-use super::{
-    Id, Page, RequireSignIn, association_role_label, family_role_label, is_password_rule,
-    role_label,
-};
+use super::state::Account;
 use crate::{
-    account::Account,
     api, browser,
+    components::{
+        RequireSignIn, association_role_label, calendar_links::CalendarFeeds, family_role_label,
+        is_password_rule, role_label,
+    },
     form::{Field, FormDone, FormError, PasswordField, Submit, begin_submit},
     i18n::*,
+    routing::{Id, Page},
+    routing::{Link, Router},
     settings,
-    shell::{Link, Router},
     sync::Sync,
 };
 
@@ -39,7 +40,7 @@ pub fn AccountPage() -> impl IntoView {
             <Associations />
             <Devices />
             <PasswordForm password_changed />
-            <super::calendar_links::CalendarFeeds password_changed />
+            <CalendarFeeds password_changed />
         </RequireSignIn>
     }
 }

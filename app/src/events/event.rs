@@ -15,18 +15,20 @@ use domain::{
 use leptos::prelude::*;
 
 use super::{
-    Id, Page, RequireSignIn,
-    calendar_links::AddToCalendar,
-    events::{EventBadges, EventCard, Loaded, category_name, lang, use_board, when},
+    board::{self, Board, Listed, Mine},
+    cache::{Loaded, use_board},
+    card::{EventBadges, EventCard},
     report::ReportButton,
+    words::{category_name, lang, when},
 };
 use crate::{
-    account::Account,
-    board::{self, Board, Listed, Mine},
+    account::state::Account,
     browser,
+    components::{RequireSignIn, calendar_links::AddToCalendar},
     form::{FormDone, FormError, Submit, begin_submit},
     i18n::*,
-    shell::Link,
+    routing::Link,
+    routing::{Id, Page},
     sync::Sync,
 };
 

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::Page;
-use crate::{i18n::*, shell::Link};
+use crate::routing::Page;
+use crate::{i18n::*, routing::Link};
 
 #[component]
 pub fn NotFound() -> impl IntoView {

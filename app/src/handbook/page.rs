@@ -9,9 +9,9 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use super::{ComingSoon, RequireSignIn};
+use crate::components::{ComingSoon, RequireSignIn};
 use crate::{
-    account::Account,
+    account::state::Account,
     browser,
     form::{FormDone, FormError, Submit, begin_submit},
     i18n::*,

@@ -15,7 +15,7 @@ use domain::{
         ATTENDEES_COLLECTION, Attendees, EVENT_COLLECTION, Event, NOTICE_COLLECTION, Notice,
         PLACES_COLLECTION, RSVP_COLLECTION, Rsvp, Status, Taken,
     },
-    moderation::{By, MODERATION_COLLECTION},
+    moderation::{By, MODERATION_COLLECTION, Moderation},
     sync::{
         commands::Command,
         protocol::{Mutation, Scope},
@@ -25,7 +25,6 @@ use domain::{
 
 use crate::{
     api, browser,
-    pages::report::hidden_targets,
     sync::{Sync, commands},
     sync_store::ScopesRead,
 };
@@ -348,4 +347,65 @@ pub async fn refresh_association_names() -> Option<BTreeMap<String, Association>
         browser::local_set(ASSOCIATIONS_KEY, &text);
     }
     Some(list.into_iter().map(|a| (a.id.clone(), a)).collect())
+}
+
+/// The targets hidden now among a scope's records (`Moderation::hidden_by` is the rule),
+/// with who hid them: residents' reports waiting for an admin, or an admin's decision.
+/// Deleted records and records of other collections hide nothing.
+fn hidden_targets(items: &[Item]) -> BTreeMap<String, By> {
+    items
+        .iter()
+        .filter(|item| item.record.collection == MODERATION_COLLECTION && !item.record.deleted)
+        .filter_map(|item| serde_json::from_value::<Moderation>(item.record.body.clone()).ok())
+        .filter_map(|m| Some((m.hidden_by()?, m.target_id)))
+        .map(|(by, target)| (target, by))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::sync::protocol::Record;
+    use serde_json::json;
+
+    use super::*;
+
+    fn item(id: &str, body: serde_json::Value, deleted: bool) -> Item {
+        Item {
+            record: Record {
+                id: id.into(),
+                collection: MODERATION_COLLECTION.into(),
+                scope: Scope::public(),
+                version: 1,
+                deleted,
+                body,
+            },
+            pending: false,
+        }
+    }
+
+    #[test]
+    fn only_targets_moderation_hides_now_are_left_out() {
+        let items = [
+            item(
+                "mod-e1",
+                json!({"target_id": "e1", "hidden": true, "by": "reports"}),
+                false,
+            ),
+            item(
+                "mod-e2",
+                json!({"target_id": "e2", "hidden": false, "by": "admin"}),
+                false,
+            ),
+            item(
+                "mod-e3",
+                json!({"target_id": "e3", "hidden": true, "by": "admin"}),
+                true,
+            ),
+            item("mod-e4", json!({"unexpected": 1}), false),
+        ];
+        assert_eq!(
+            hidden_targets(&items),
+            BTreeMap::from([("e1".to_owned(), By::Reports)])
+        );
+    }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::ComingSoon;
+use crate::components::ComingSoon;
 use crate::i18n::*;
 
 #[component]

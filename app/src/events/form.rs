@@ -12,15 +12,17 @@ use domain::{
 use leptos::prelude::*;
 
 use super::{
-    Id, Page, RequireSignIn,
-    events::{category_name, lang, use_board},
+    board::Listed,
+    cache::use_board,
+    words::{category_name, lang},
 };
 use crate::{
-    account::Account,
-    board::Listed,
+    account::state::Account,
+    components::RequireSignIn,
     form::{FormError, Submit, begin_submit},
     i18n::*,
-    shell::{Link, Router},
+    routing::{Id, Page},
+    routing::{Link, Router},
     sync::Sync,
 };
 

@@ -5,15 +5,18 @@
 use domain::families::{Consent, Family, FamilyMember, FamilyRole, Invite, NewInvite};
 use leptos::{ev, prelude::*};
 
-use super::{Id, Page, RequireSignIn, family_role_label};
 use crate::{
-    account::Account,
+    account::state::Account,
     api, browser,
     form::{FormDone, FormError, Submit, begin_submit},
     i18n::*,
+    routing::{Link, Router},
     settings,
-    shell::{Link, Router},
     tasks::spawn_owned,
+};
+use crate::{
+    components::{RequireSignIn, family_role_label},
+    routing::{Id, Page},
 };
 
 #[component]

@@ -4,8 +4,8 @@
 use domain::{Lang, settings::TextSize};
 use leptos::prelude::*;
 
-use super::Page;
-use crate::{i18n::*, settings, shell::Link, sync, tasks::spawn_owned};
+use crate::routing::Page;
+use crate::{i18n::*, routing::Link, settings, sync, tasks::spawn_owned};
 
 #[component]
 pub fn Settings() -> impl IntoView {

@@ -8,15 +8,15 @@ use domain::{
 };
 use leptos::{ev, prelude::*};
 
-use super::{Page, is_password_rule};
 use crate::{
-    account::Account,
+    account::state::Account,
     api, browser,
     form::{Field, FormError, PasswordField, Submit, begin_submit},
     i18n::*,
+    routing::{Link, Router},
     settings,
-    shell::{Link, Router},
 };
+use crate::{components::is_password_rule, routing::Page};
 
 #[component]
 pub fn SignIn() -> impl IntoView {

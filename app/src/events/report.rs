@@ -4,18 +4,14 @@
 //! 「報告しました」; the server's `report` record in the person's own scope makes every
 //! device of theirs show 「報告済み」.
 
-use std::collections::BTreeMap;
-
 use domain::{
-    moderation::{
-        self, By, Kind, MODERATION_COLLECTION, Moderation, REASON_MAX, REPORT_COLLECTION,
-    },
-    sync::{commands::Command, protocol::Scope, view::Item},
+    moderation::{self, Kind, REASON_MAX, REPORT_COLLECTION},
+    sync::{commands::Command, protocol::Scope},
 };
 use leptos::prelude::*;
 
 use crate::{
-    account::Account,
+    account::state::Account,
     browser,
     form::{FormError, Submit, begin_submit},
     i18n::*,
@@ -24,19 +20,6 @@ use crate::{
     sync_bar::SyncBadge,
     tasks::spawn_owned,
 };
-
-/// The targets hidden now among a scope's `moderation` records (as [`Sync::items`]
-/// gives them for `MODERATION_COLLECTION`), with who hid them: residents' reports
-/// waiting for an admin, or an admin's decision.
-pub fn hidden_targets(items: &[Item]) -> BTreeMap<String, By> {
-    items
-        .iter()
-        .filter(|item| item.record.collection == MODERATION_COLLECTION && !item.record.deleted)
-        .filter_map(|item| serde_json::from_value::<Moderation>(item.record.body.clone()).ok())
-        .filter(|m| m.hidden)
-        .map(|m| (m.target_id, m.by))
-        .collect()
-}
 
 /// Where the person's report on this target stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,53 +204,5 @@ pub fn ReportButton(
             </form>
         }
         .into_any(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use domain::sync::protocol::Record;
-    use serde_json::json;
-
-    use super::*;
-
-    fn item(id: &str, body: serde_json::Value, deleted: bool) -> Item {
-        Item {
-            record: Record {
-                id: id.into(),
-                collection: MODERATION_COLLECTION.into(),
-                scope: Scope::public(),
-                version: 1,
-                deleted,
-                body,
-            },
-            pending: false,
-        }
-    }
-
-    #[test]
-    fn only_targets_moderation_hides_now_are_left_out() {
-        let items = [
-            item(
-                "mod-e1",
-                json!({"target_id": "e1", "hidden": true, "by": "reports"}),
-                false,
-            ),
-            item(
-                "mod-e2",
-                json!({"target_id": "e2", "hidden": false, "by": "admin"}),
-                false,
-            ),
-            item(
-                "mod-e3",
-                json!({"target_id": "e3", "hidden": true, "by": "admin"}),
-                true,
-            ),
-            item("mod-e4", json!({"unexpected": 1}), false),
-        ];
-        assert_eq!(
-            hidden_targets(&items),
-            BTreeMap::from([("e1".to_owned(), By::Reports)])
-        );
     }
 }

@@ -9,9 +9,9 @@ use domain::{
 };
 use leptos::{ev, prelude::*};
 
-use super::{RequireSignIn, role_label};
+use crate::components::{RequireSignIn, role_label};
 use crate::{
-    account::Account,
+    account::state::Account,
     api, browser,
     form::{FormDone, FormError, Submit, begin_submit},
     i18n::*,

@@ -1,72 +1,24 @@
 //! The app shell around every page: header with the network status, the update
 //! banner, the page itself, and the bottom navigation to the three modules. Settings
-//! sit in the header, where phones usually keep them.
+//! sit in the header, where phones usually keep them. The shell's own pages (home,
+//! settings, install) are here too; `pages` says which module draws every other page.
+
+mod home;
+mod install;
+mod pages;
+mod settings;
 
 use leptos::{ev, prelude::*};
 
 use crate::{
-    account::Account, api, browser, i18n::*, pages::Page, pwa::Updates, settings, sync::Sync,
+    account::state::Account,
+    api, browser, events,
+    i18n::*,
+    pwa::Updates,
+    routing::{Link, Page, Router},
+    sync::Sync,
     sync_bar::SyncBar,
 };
-
-/// Which page is showing, and where the person was before signing in. Provided as
-/// context; the page changes only through [`Router::go`] (or [`navigate`]).
-#[derive(Clone, Copy)]
-pub struct Router {
-    current: RwSignal<Page>,
-    before_sign_in: StoredValue<Option<Page>>,
-    announcement: RwSignal<String>,
-}
-
-impl Router {
-    pub fn get() -> Router {
-        expect_context::<Router>()
-    }
-
-    /// The page showing (tracked).
-    pub fn current(self) -> Page {
-        self.current.get()
-    }
-
-    /// Shows `page`, records it in the session history, and moves focus to the page's
-    /// content so that screen-reader and keyboard users land where sighted users look.
-    pub fn go(self, page: Page) {
-        let from = self.current.get_untracked();
-        if page.is_sign_in() && !from.is_sign_in() {
-            self.before_sign_in.set_value(Some(from));
-        }
-        self.announcement.set(String::new());
-        if from != page {
-            browser::push_path(&page.path());
-            self.current.set(page);
-        }
-        browser::focus("main");
-    }
-
-    /// After signing in or up: back to the page the person came from, else the account.
-    pub fn go_back_after_sign_in(self) {
-        let back = self
-            .before_sign_in
-            .try_update_value(Option::take)
-            .flatten()
-            .filter(|page| !page.is_sign_in())
-            .unwrap_or(Page::Account);
-        self.go(back);
-    }
-
-    /// Says something to everyone, screen-reader users included (a status message
-    /// under the header), until the next page.
-    pub fn announce(self, message: String) {
-        self.announcement.set(message);
-    }
-}
-
-/// Shows `page` (see [`Router::go`]).
-pub fn navigate(page: Page) {
-    if let Some(router) = use_context::<Router>() {
-        router.go(page);
-    }
-}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -84,17 +36,12 @@ fn Shell() -> impl IntoView {
     // leptos_i18n starts from the browser's languages in an effect of its own; this
     // effect runs after it (before the first paint) and applies the person's choice,
     // Japanese unless they chose otherwise.
-    Effect::new(move |_| i18n.set_locale(settings::locale(settings::load_lang())));
-    Effect::new(move |_| api::set_lang(settings::lang(i18n.get_locale())));
+    Effect::new(move |_| i18n.set_locale(crate::settings::locale(crate::settings::load_lang())));
+    Effect::new(move |_| api::set_lang(crate::settings::lang(i18n.get_locale())));
 
     let current = RwSignal::new(Page::from_path(&browser::current_path()));
     let announcement = RwSignal::new(String::new());
-    let router = Router {
-        current,
-        before_sign_in: StoredValue::new(None),
-        announcement,
-    };
-    provide_context(router);
+    provide_context(Router::new(current, announcement));
     let popstate = window_event_listener(ev::popstate, move |_| {
         current.set(Page::from_path(&browser::current_path()));
     });
@@ -113,7 +60,7 @@ fn Shell() -> impl IntoView {
     updates.register();
     let account = Account::provide(updates);
     Sync::provide(account);
-    crate::pages::read_board_ahead();
+    events::read_board_ahead();
 
     let online = RwSignal::new(browser::is_online());
     let up = window_event_listener(ev::online, move |_| {
@@ -146,40 +93,9 @@ fn Shell() -> impl IntoView {
         <UpdateBanner updates />
         <SyncBar />
         <main id="main" tabindex="-1">
-            {move || current.get().view()}
+            {move || pages::view(current.get())}
         </main>
         <BottomNav />
-    }
-}
-
-/// A link to a page that changes the page in place instead of loading the document.
-#[component]
-pub fn Link(
-    /// Where the link goes.
-    page: Page,
-    /// CSS class of the `<a>`.
-    #[prop(optional)]
-    class: &'static str,
-    children: Children,
-) -> impl IntoView {
-    let router = use_context::<Router>();
-    let aria_current = move || {
-        router
-            .is_some_and(|r| r.current() == page)
-            .then_some("page")
-    };
-    let on_click = move |event: ev::MouseEvent| {
-        let plain_click = event.button() == 0
-            && !(event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key());
-        if plain_click {
-            event.prevent_default();
-            navigate(page);
-        }
-    };
-    view! {
-        <a href=page.path() class=class aria-current=aria_current on:click=on_click>
-            {children()}
-        </a>
     }
 }
 

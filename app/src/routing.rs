@@ -1,35 +1,13 @@
-//! The app's pages. Routing is a `Page` enum over the History API (a few KB) rather
-//! than a router crate (~60 KB gzip): see ARCHITECTURE.md, "Size".
-
-mod account;
-mod admin;
-mod calendar_links;
-mod circulars;
-mod college;
-mod event;
-mod event_form;
-mod events;
-pub use events::read_board_ahead;
-mod family;
-mod handbook;
-mod home;
-mod install;
-mod not_found;
-pub mod report;
-mod settings;
-mod sign_in;
+//! Where the person is: every page by its path (`Page`), the `Router` that changes
+//! the page over the History API, and `Link`. Below every page and the shell, so a page
+//! never imports the shell and modules never import each other's pages. Routing is a
+//! `Page` enum rather than a router crate (~60 KB gzip): see ARCHITECTURE.md, "Size".
 
 use std::fmt;
 
-use domain::{accounts::Role, associations::AssociationRole, families::FamilyRole};
+use leptos::{ev, prelude::*};
 
-use leptos::prelude::*;
-
-use crate::{
-    account::{Account, Session},
-    i18n::*,
-    shell::Link,
-};
+use crate::{browser, i18n::*};
 
 /// Every page, by the path it lives at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,42 +137,12 @@ impl Page {
             Page::NotFound => t_string!(i18n, not_found_title).to_string(),
         }
     }
-
-    pub fn view(self) -> AnyView {
-        match self {
-            Page::Home => home::Home().into_any(),
-            Page::Handbook => handbook::Handbook().into_any(),
-            Page::Events => localized(|| events::Events().into_any()),
-            Page::Event(id) => {
-                localized(move || event::EventPage(event::EventPageProps { id }).into_any())
-            }
-            Page::EventNew => localized(|| event_form::EventNew().into_any()),
-            Page::EventEdit(id) => localized(move || {
-                event_form::EventEdit(event_form::EventEditProps { id }).into_any()
-            }),
-            Page::Circulars => circulars::Circulars().into_any(),
-            Page::Circular(id) => {
-                circulars::CircularPage(circulars::CircularPageProps { id }).into_any()
-            }
-            Page::College => college::College().into_any(),
-            Page::Settings => settings::Settings().into_any(),
-            Page::Install => install::Install().into_any(),
-            Page::SignIn => localized(|| sign_in::SignIn().into_any()),
-            Page::SignUp => localized(|| sign_in::SignUp().into_any()),
-            Page::Account => localized(|| account::AccountPage().into_any()),
-            Page::Family(id) => {
-                localized(move || family::FamilyPage(family::FamilyPageProps { id }).into_any())
-            }
-            Page::Admin => localized(|| admin::Admin().into_any()),
-            Page::NotFound => not_found::NotFound().into_any(),
-        }
-    }
 }
 
 /// A page whose words are fixed when it is drawn (cheaper than a reactive string each),
 /// drawn again when the language changes: at start, when the person's choice replaces
 /// the browser's language. (The language itself is changed only on the settings page.)
-fn localized(page: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
+pub fn localized(page: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
     let i18n = use_i18n();
     let page: std::sync::Arc<dyn Fn() -> AnyView + Send + Sync> = std::sync::Arc::new(page);
     (move || {
@@ -202,6 +150,38 @@ fn localized(page: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
         page()
     })
     .into_any()
+}
+
+/// The error a module's `draw` gives when its WASM chunk could not be fetched (no
+/// signal before it was ever kept, or the server gone); trying again fetches it anew.
+pub use leptos::wasm_split::SplitLoaderError as ChunkError;
+
+/// Defines a module's `draw(page)`: every page of the module, behind one function.
+/// The dist build (`cargo xtask dist`, `--cfg split`) makes it a split point, so the
+/// module's pages are in a WASM chunk of their own, fetched the first time one of them
+/// is opened (see ARCHITECTURE.md, "Modules and chunks"). Elsewhere (tests, `trunk
+/// serve`) it is a plain function. `$chunk` names the chunk.
+#[macro_export]
+macro_rules! module_pages {
+    ($chunk:ident, $pages:path) => {
+        /// Draws one of this module's pages: see `routing::module_pages!`.
+        #[cfg(split)]
+        #[allow(unsafe_code, improper_ctypes_definitions)]
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        pub fn draw(
+            page: $crate::routing::Page,
+        ) -> Result<::leptos::prelude::AnyView, $crate::routing::ChunkError> {
+            Ok($pages(page))
+        }
+
+        /// Draws one of this module's pages: see `routing::module_pages!`.
+        #[cfg(not(split))]
+        pub async fn draw(
+            page: $crate::routing::Page,
+        ) -> Result<::leptos::prelude::AnyView, $crate::routing::ChunkError> {
+            Ok($pages(page))
+        }
+    };
 }
 
 /// A server id (a UUID) in a page's path, kept as a number so that `Page` stays `Copy`.
@@ -230,109 +210,103 @@ impl fmt::Display for Id {
     }
 }
 
-/// A page that is not built yet says what will come, instead of showing nothing.
+/// Which page is showing, and where the person was before signing in. Provided as
+/// context; the page changes only through [`Router::go`] (or [`navigate`]).
+#[derive(Clone, Copy)]
+pub struct Router {
+    current: RwSignal<Page>,
+    before_sign_in: StoredValue<Option<Page>>,
+    announcement: RwSignal<String>,
+}
+
+impl Router {
+    /// The router of the shell, showing `current`; `announcement` is the status line
+    /// under the header.
+    pub fn new(current: RwSignal<Page>, announcement: RwSignal<String>) -> Router {
+        Router {
+            current,
+            before_sign_in: StoredValue::new(None),
+            announcement,
+        }
+    }
+
+    pub fn get() -> Router {
+        expect_context::<Router>()
+    }
+
+    /// The page showing (tracked).
+    pub fn current(self) -> Page {
+        self.current.get()
+    }
+
+    /// Shows `page`, records it in the session history, and moves focus to the page's
+    /// content so that screen-reader and keyboard users land where sighted users look.
+    pub fn go(self, page: Page) {
+        let from = self.current.get_untracked();
+        if page.is_sign_in() && !from.is_sign_in() {
+            self.before_sign_in.set_value(Some(from));
+        }
+        self.announcement.set(String::new());
+        if from != page {
+            browser::push_path(&page.path());
+            self.current.set(page);
+        }
+        browser::focus("main");
+    }
+
+    /// After signing in or up: back to the page the person came from, else the account.
+    pub fn go_back_after_sign_in(self) {
+        let back = self
+            .before_sign_in
+            .try_update_value(Option::take)
+            .flatten()
+            .filter(|page| !page.is_sign_in())
+            .unwrap_or(Page::Account);
+        self.go(back);
+    }
+
+    /// Says something to everyone, screen-reader users included (a status message
+    /// under the header), until the next page.
+    pub fn announce(self, message: String) {
+        self.announcement.set(message);
+    }
+}
+
+/// Shows `page` (see [`Router::go`]).
+pub fn navigate(page: Page) {
+    if let Some(router) = use_context::<Router>() {
+        router.go(page);
+    }
+}
+
+/// A link to a page that changes the page in place instead of loading the document.
 #[component]
-fn ComingSoon(
-    /// The things this page will let a person do, in plain words.
-    items: Vec<String>,
+pub fn Link(
+    /// Where the link goes.
+    page: Page,
+    /// CSS class of the `<a>`.
+    #[prop(optional)]
+    class: &'static str,
+    children: Children,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let router = use_context::<Router>();
+    let aria_current = move || {
+        router
+            .is_some_and(|r| r.current() == page)
+            .then_some("page")
+    };
+    let on_click = move |event: ev::MouseEvent| {
+        let plain_click = event.button() == 0
+            && !(event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key());
+        if plain_click {
+            event.prevent_default();
+            navigate(page);
+        }
+    };
     view! {
-        <section class="card coming" aria-labelledby="coming-heading">
-            <h2 id="coming-heading">{t_string!(i18n, coming_heading)}</h2>
-            <ul class="coming-list">
-                {items.into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}
-            </ul>
-            <p class="note">{t_string!(i18n, coming_note)}</p>
-        </section>
-    }
-}
-
-type I18n = leptos_i18n::I18nContext<Locale>;
-
-/// 保護者 or 閲覧のみ.
-fn family_role_label(i18n: I18n, role: FamilyRole) -> &'static str {
-    match role {
-        FamilyRole::Guardian => t_string!(i18n, role_guardian),
-        FamilyRole::Viewer => t_string!(i18n, role_viewer),
-    }
-}
-
-/// A ward role, in words.
-fn role_label(i18n: I18n, role: Role) -> &'static str {
-    match role {
-        Role::HealthStaff => t_string!(i18n, role_health_staff),
-        Role::CollegeStaff => t_string!(i18n, role_college_staff),
-        Role::Admin => t_string!(i18n, role_admin),
-    }
-}
-
-/// 役員 or 会員.
-fn association_role_label(i18n: I18n, role: AssociationRole) -> &'static str {
-    match role {
-        AssociationRole::Editor => t_string!(i18n, role_editor),
-        AssociationRole::Member => t_string!(i18n, role_member),
-    }
-}
-
-/// The errors that are about a new password's rules (shown under that field).
-fn is_password_rule(code: domain::ErrorCode) -> bool {
-    use domain::ErrorCode::*;
-    matches!(
-        code,
-        PasswordTooShort | PasswordTooLong | PasswordTooCommon | PasswordLikeLogin
-    )
-}
-
-/// Shows `children` to a signed-in person; to anyone else, a plain word on why not
-/// and a way to sign in that comes back here afterwards. A page whose heading is drawn
-/// only inside (an event's own title) gives `heading`, so it keeps its h1 when closed.
-#[component]
-fn RequireSignIn(
-    #[prop(optional)] heading: Option<fn(I18n) -> &'static str>,
-    children: ChildrenFn,
-) -> impl IntoView {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Gate {
-        Waiting,
-        SignedOut,
-        Unreachable,
-        Open,
-    }
-    let i18n = use_i18n();
-    let account = Account::get();
-    // Only a change of gate re-renders: the server confirming the copy kept on this
-    // phone must not reset a form the person is filling in.
-    let gate = Memo::new(move |_| match account.session() {
-        Session::Checking(None) => Gate::Waiting,
-        Session::SignedOut => Gate::SignedOut,
-        Session::Offline(None) => Gate::Unreachable,
-        _ => Gate::Open,
-    });
-    move || {
-        match gate.get() {
-        Gate::Open => children().into_any(),
-        Gate::Waiting => view! {
-            {heading.map(|h| view! { <h1>{h(i18n)}</h1> })}
-            <p role="status">{t_string!(i18n, gate_checking)}</p>
-        }
-        .into_any(),
-        closed => view! {
-            {heading.map(|h| view! { <h1>{h(i18n)}</h1> })}
-            <section class="card">
-                <p>
-                    {if closed == Gate::Unreachable {
-                        t_string!(i18n, gate_unreachable)
-                    } else {
-                        t_string!(i18n, gate_signed_out)
-                    }}
-                </p>
-                <p><Link page=Page::SignIn class="button">{t_string!(i18n, sign_in_title)}</Link></p>
-                <p><Link page=Page::SignUp class="text-link">{t_string!(i18n, gate_sign_up)}</Link></p>
-            </section>
-        }
-        .into_any(),
-    }
+        <a href=page.path() class=class aria-current=aria_current on:click=on_click>
+            {children()}
+        </a>
     }
 }
 

@@ -1,0 +1,40 @@
+//! 町会・自治会: the event board, one event, the editors' form, circulars (回覧板) and
+//! reports. The board as this phone holds it (`board`) is read ahead at start and so is
+//! in the first download; the pages are a WASM chunk of their own
+//! (`routing::module_pages!`).
+
+pub mod board;
+mod cache;
+mod card;
+mod circulars;
+mod event;
+mod form;
+mod list;
+mod report;
+mod words;
+
+pub use cache::read_board_ahead;
+
+use leptos::prelude::*;
+
+use crate::routing::{Page, localized};
+
+crate::module_pages!(events, pages);
+
+fn pages(page: Page) -> AnyView {
+    match page {
+        Page::Events => localized(|| list::Events().into_any()),
+        Page::Event(id) => {
+            localized(move || event::EventPage(event::EventPageProps { id }).into_any())
+        }
+        Page::EventNew => localized(|| form::EventNew().into_any()),
+        Page::EventEdit(id) => {
+            localized(move || form::EventEdit(form::EventEditProps { id }).into_any())
+        }
+        Page::Circulars => circulars::Circulars().into_any(),
+        Page::Circular(id) => {
+            circulars::CircularPage(circulars::CircularPageProps { id }).into_any()
+        }
+        _ => crate::components::not_found::NotFound().into_any(),
+    }
+}

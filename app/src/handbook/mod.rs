@@ -1,0 +1,17 @@
+//! 電子母子手帳: the mother–child health handbook. Its pages are a WASM chunk of
+//! their own (`routing::module_pages!`).
+
+mod page;
+
+use leptos::prelude::*;
+
+use crate::routing::Page;
+
+crate::module_pages!(handbook, pages);
+
+fn pages(page: Page) -> AnyView {
+    match page {
+        Page::Handbook => page::Handbook().into_any(),
+        _ => crate::components::not_found::NotFound().into_any(),
+    }
+}
