@@ -2,6 +2,10 @@
 //
 // - Precaches the built files. `cargo xtask dist` replaces the two constants below with
 //   a hash of the build and the list of files it produced; nothing here is hand-listed.
+//   That includes every WASM chunk (dist/pkg-<hash>/), which the page itself fetches only
+//   when a module is first opened: so a module opens with no signal even the first time.
+//   The chunks sit in a folder named by a hash of the whole WASM output, so a page of one
+//   version can never fetch another version's chunk.
 // - Serves the shell cache-first; pages (navigations) get the cached index.html.
 // - Never touches /api, but for one thing: data lives in IndexedDB and moves through the
 //   sync engine. The exception is a circular's attachment (GET /api/attachments/{id}):

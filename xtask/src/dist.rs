@@ -1,38 +1,51 @@
-//! Builds the PWA into `dist/`: trunk (release, offline, pinned tools), then the service
-//! worker's precache list and version, then precompressed copies for the server.
+//! Builds the PWA into `dist/`: the app's WebAssembly, split into a main module and
+//! lazily loaded chunks (`wasm.rs`), index.html and its assets (`html.rs`), then the
+//! service worker's precache list and version, then precompressed copies for the server.
+//!
+//! trunk is not used here (0.21 cannot split the WebAssembly); `trunk serve` still
+//! builds the same index.html, unsplit, for development.
 
 use std::{
     io::Write,
     path::{Path, PathBuf},
-    process::Command,
 };
 
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
-use crate::{exec, step};
+use crate::{html, step, wasm};
 
 /// Files the server may send compressed (`ServeDir::precompressed_*`).
 const COMPRESSIBLE: [&str; 7] = ["html", "js", "wasm", "css", "svg", "webmanifest", "json"];
 
 pub fn build(root: &Path) -> Result<()> {
-    step("building the PWA (release) into dist/");
-    exec(
-        Command::new("trunk")
-            .args(["build", "--release", "--offline"])
-            .current_dir(root),
-    )?;
+    let source = root.join("app");
+    let page = html::Page::read(&source.join("index.html"))?;
+    let built = wasm::build(root, &page.wasm_request()?)?;
+
+    step("writing dist/: index.html, the assets, the service worker");
     let dist = root.join("dist");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).context("emptying dist/")?;
+    }
+    std::fs::create_dir_all(&dist)?;
+    wasm::copy_dir(&built.dir, &dist.join(&built.folder))?;
+    page.write(&source, &dist, &built)?;
     write_service_worker(&dist)?;
     precompress(&dist)?;
+    eprintln!(
+        "dist/{}: {} and {} chunk(s)",
+        built.folder,
+        built.main_wasm,
+        built.chunks.len()
+    );
     Ok(())
 }
 
-/// Every file of the build, as site paths (`/app-….wasm`), sorted; not the worker itself
-/// and not the compressed copies.
-fn built_files(dist: &Path) -> Result<Vec<(String, PathBuf)>> {
+/// Every file under `dir`, as paths relative to it with `/` (`pkg-…/app.js`), sorted.
+pub fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut files = Vec::new();
-    let mut folders = vec![dist.to_path_buf()];
+    let mut folders = vec![dir.to_path_buf()];
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(&folder)? {
             let path = entry?.path();
@@ -40,15 +53,26 @@ fn built_files(dist: &Path) -> Result<Vec<(String, PathBuf)>> {
                 folders.push(path);
                 continue;
             }
-            let site = format!("/{}", path.strip_prefix(dist)?.to_string_lossy());
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if site != "/sw.js" && ext != "gz" && ext != "br" {
-                files.push((site, path));
-            }
+            let relative = path.strip_prefix(dir)?;
+            let parts: Vec<_> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            files.push((parts.join("/"), path));
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// Every file of the build, as site paths (`/pkg-…/app_bg.wasm`), sorted; not the
+/// worker itself and not the compressed copies.
+fn built_files(dist: &Path) -> Result<Vec<(String, PathBuf)>> {
+    Ok(files_under(dist)?
+        .into_iter()
+        .filter(|(name, _)| name != "sw.js" && !name.ends_with(".gz") && !name.ends_with(".br"))
+        .map(|(name, path)| (format!("/{name}"), path))
+        .collect())
 }
 
 /// Fills in `VERSION` (a hash of every built file) and `PRECACHE` in dist/sw.js.

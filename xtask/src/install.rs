@@ -19,18 +19,13 @@ const TEST_PACKAGES: [&str; 4] = [
     "postgresql",
 ];
 
-/// What building the PWA needs: the wasm target, trunk, wasm-bindgen, wasm-opt.
+/// What building the PWA needs: the wasm target, wasm-bindgen, wasm-opt. (The splitter
+/// is a library inside xtask.)
 pub fn build_tools(root: &Path) -> Result<()> {
     let targets = output(Command::new("rustup").args(["target", "list", "--installed"]));
     if !targets.is_some_and(|t| t.lines().any(|l| l == WASM_TARGET)) {
         step("installing the wasm32 target");
         exec(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
-    }
-
-    if output(Command::new("trunk").arg("--version")).as_deref() != Some(&format!("trunk {TRUNK}"))
-    {
-        step(&format!("installing trunk {TRUNK} (about 5 minutes)"));
-        exec(Command::new("cargo").args(["install", "--locked", "trunk", "--version", TRUNK]))?;
     }
 
     check_lock_file_wasm_bindgen(root)?;
@@ -49,6 +44,17 @@ pub fn build_tools(root: &Path) -> Result<()> {
     }
 
     npm_ci(&root.join("xtask"))
+}
+
+/// What development needs beyond the build tools: trunk, for `trunk serve` (an unsplit
+/// debug build that rebuilds on every change). `cargo xtask dist` does not use it.
+pub fn dev_tools() -> Result<()> {
+    if output(Command::new("trunk").arg("--version")).as_deref() != Some(&format!("trunk {TRUNK}"))
+    {
+        step(&format!("installing trunk {TRUNK} (about 5 minutes)"));
+        exec(Command::new("cargo").args(["install", "--locked", "trunk", "--version", TRUNK]))?;
+    }
+    Ok(())
 }
 
 /// What the tests need beyond the build tools: Debian packages and the e2e npm packages.
@@ -132,7 +138,7 @@ fn check_lock_file_wasm_bindgen(root: &Path) -> Result<()> {
 }
 
 /// The PATH every command runs with: cargo's bin folder (where `cargo install` puts
-/// trunk and wasm-bindgen, not always on a fresh shell's PATH) and the npm build tools
+/// wasm-bindgen and trunk, not always on a fresh shell's PATH) and the npm build tools
 /// (wasm-opt) first.
 pub fn tool_path() -> std::ffi::OsString {
     let cargo_home = std::env::var_os("CARGO_HOME")

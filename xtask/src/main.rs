@@ -3,8 +3,10 @@
 //! - `run`:  install the build tools, build the PWA (release), start the server with demo data.
 //! - `test`: install everything the tests need, then run every test: unit, server on SQLite
 //!   and PostgreSQL, WASM in headless Chromium, end-to-end with Playwright.
-//! - `dist`: build the PWA into `dist/` only.
-//! - `size`: report the gzip size of what a first visit downloads, against the budget.
+//! - `dist`: build the PWA into `dist/` only: the WebAssembly split into a main module and
+//!   lazily loaded chunks.
+//! - `size`: report the gzip size of what a first visit downloads and of each chunk,
+//!   against the budgets.
 //! - `bench`: `size`, an offline reload to the first content in Chromium, the server's sync
 //!   routes under load (wrk), a 10,000-record initial sync, and browsing and searching
 //!   2,000 events offline, against their budgets.
@@ -14,9 +16,11 @@
 
 mod bench;
 mod dist;
+mod html;
 mod install;
 mod postgres;
 mod size;
+mod wasm;
 
 use std::{
     path::{Path, PathBuf},
@@ -48,6 +52,7 @@ fn main() -> Result<()> {
         }
         Some("install") => {
             install::build_tools(&root)?;
+            install::dev_tools()?;
             install::test_tools(&root)
         }
         _ => {
@@ -56,9 +61,9 @@ fn main() -> Result<()> {
                  \n  run      build the app and serve it at http://127.0.0.1:8080 with demo data\
                  \n  test     run every test (installs Chromium, PostgreSQL, npm packages if missing)\
                  \n  dist     build the PWA into dist/\
-                 \n  size     gzip size of the first load, against the 200 KB budget\
+                 \n  size     gzip size of the first load and of each chunk, against the 200 KB and 150 KB budgets\
                  \n  bench    size, offline reload, sync under load (wrk), initial sync, event board, against budgets\
-                 \n  install  install every pinned tool without running anything"
+                 \n  install  install every pinned tool (and trunk, for `trunk serve`) without running anything"
             );
             bail!("unknown command")
         }
