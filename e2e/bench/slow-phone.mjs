@@ -17,7 +17,8 @@
 //     nothing fetched for the board can have been cached before);
 //   - settled: the click once the first sync is done (`sync-status` says `synced`) and
 //     the service worker controls the page (what it cached by then, it may serve).
-//   Each run also says what the click fetched (from the resource timing entries).
+//   Each run also says what the click fetched (from the resource timing entries; "through
+//   the service worker" when its fetch event saw the request, whoever answered it).
 //
 // The emulation is sent to the page's target and, through auto-attach, to every worker
 // the page starts (its service worker), paused before it runs: each target has its own
@@ -270,5 +271,5 @@ function sum(fetched) {
 
 function describe(f) {
   const name = new URL(f.name).pathname;
-  return `${name} ${kb(f.bytes)}${f.worker ? ' via the service worker' : ''}`;
+  return `${name} ${kb(f.bytes)}${f.worker ? ' (through the service worker)' : ''}`;
 }
