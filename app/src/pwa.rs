@@ -46,7 +46,11 @@ impl Updates {
             let Ok(registration) = JsFuture::from(container.register("/sw.js")).await else {
                 return;
             };
-            let registration: ServiceWorkerRegistration = registration.unchecked_into();
+            // Not a registration (a browser or test harness that blocks workers resolves
+            // `register` with nothing): no updates to watch.
+            let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else {
+                return;
+            };
             self.registration.set_value(Some(registration.clone()));
             if registration.waiting().is_some() && container.controller().is_some() {
                 self.ready.set(true);

@@ -9,7 +9,7 @@
 //!   against the budgets.
 //! - `bench`: `size`, an offline reload to the first content in Chromium, the server's sync
 //!   routes under load (wrk), a 10,000-record initial sync, and browsing and searching
-//!   2,000 events offline, against their budgets.
+//!   2,000 events offline, and a first visit on a slow phone, against their budgets.
 //!
 //! Every tool is pinned here and installed only when the pinned version is missing.
 //! Nothing downloads a prebuilt binary: tools come from crates.io, npm and Debian.
@@ -62,7 +62,7 @@ fn main() -> Result<()> {
                  \n  test     run every test (installs Chromium, PostgreSQL, npm packages if missing)\
                  \n  dist     build the PWA into dist/\
                  \n  size     gzip size of the first load and of each chunk, against the 200 KB and 150 KB budgets\
-                 \n  bench    size, offline reload, sync under load (wrk), initial sync, event board, against budgets\
+                 \n  bench    size, offline reload, sync under load (wrk), initial sync, event board, slow phone, against budgets\
                  \n  install  install every pinned tool (and trunk, for `trunk serve`) without running anything"
             );
             bail!("unknown command")
