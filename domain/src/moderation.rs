@@ -92,17 +92,9 @@ pub struct Moderation {
 
 impl Moderation {
     /// Who hides the target now, `None` if it is shown: the one rule for "is this
-    /// hidden" that the board, the server's checks and the calendar files share.
+    /// hidden" that the board and the server's checks share.
     pub fn hidden_by(&self) -> Option<By> {
         self.hidden.then_some(self.by)
-    }
-
-    /// The same, from a record's stored body; a body that is not a moderation record
-    /// hides nothing.
-    pub fn body_hides(body: &str) -> Option<By> {
-        serde_json::from_str::<Moderation>(body)
-            .ok()
-            .and_then(|m| m.hidden_by())
     }
 }
 

@@ -14,7 +14,6 @@ use domain::{
     ErrorCode,
     calendar::{CalendarFeed, CalendarFeedStatus},
     events::{EVENT_COLLECTION, Event},
-    moderation::Moderation,
 };
 use icalendar::{Calendar, Component, EventLike, Property};
 use sqlx::Row;
@@ -98,7 +97,7 @@ async fn published(
     for row in rows {
         let id: String = row.try_get("id")?;
         if let Some(moderation) = row.try_get::<Option<String>, _>("moderation")?
-            && Moderation::body_hides(&moderation).is_some()
+            && hidden(&moderation)
         {
             continue;
         }
@@ -140,6 +139,14 @@ async fn published(
         ))
     });
     Ok(events)
+}
+
+/// Whether a moderation record's body hides its event.
+fn hidden(body: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("hidden").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false)
 }
 
 /// The site's address for links inside calendar files: the configured public origin,
