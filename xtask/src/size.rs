@@ -33,11 +33,26 @@ pub fn report(dist: &Path) -> Result<()> {
         first_load.push(path);
     }
     first_load[1..].sort();
-    let chunks: Vec<String> = files_under(dist)?
+    let mut chunks: Vec<String> = files_under(dist)?
         .into_iter()
         .map(|(name, _)| name)
         .filter(|name| name.ends_with(".wasm") && !first_load.contains(name))
         .collect();
+    // chunk_2 before chunk_10: by the name with its digits as a number.
+    chunks.sort_by_key(|name| {
+        let digits = name.trim_end_matches(".wasm");
+        let number = digits
+            .rsplit('_')
+            .next()
+            .and_then(|n| n.parse::<u64>().ok());
+        (
+            number.is_none(),
+            digits
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_owned(),
+            number,
+        )
+    });
 
     let (raw, gz, br) = table(dist, "first load", &first_load)?;
     println!("{:<48} {raw:>10} {gz:>10} {br:>10}", "total");

@@ -14,6 +14,7 @@ use std::{
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Command, Stdio},
+    time::Instant,
 };
 
 use anyhow::{Context, Result, bail};
@@ -60,7 +61,9 @@ impl Built {
 
 pub fn build(root: &Path, request: &Request) -> Result<Built> {
     step("building the app's WebAssembly (release, split points on)");
+    let started = Instant::now();
     let input = cargo_build(root, &request.bin)?;
+    took("cargo build", started);
     let work = input
         .parent()
         .context("the wasm file has no folder")?
@@ -71,6 +74,7 @@ pub fn build(root: &Path, request: &Request) -> Result<Built> {
     let (split_dir, pkg) = (work.join("split"), work.join("pkg"));
 
     step("splitting the WebAssembly into a main module and chunks");
+    let started = Instant::now();
     let chunks = split(&input, &split_dir)?;
 
     let main_wasm = split_dir.join(format!("{OUT_NAME}.wasm"));
@@ -90,8 +94,10 @@ pub fn build(root: &Path, request: &Request) -> Result<Built> {
     for chunk in &chunks {
         std::fs::copy(split_dir.join(chunk), pkg.join(chunk))?;
     }
+    took("split and wasm-bindgen", started);
 
     step("optimising each module (wasm-opt)");
+    let started = Instant::now();
     let main_wasm = format!("{OUT_NAME}_bg.wasm");
     for file in std::iter::once(&main_wasm).chain(&chunks) {
         let path = pkg.join(file);
@@ -103,6 +109,7 @@ pub fn build(root: &Path, request: &Request) -> Result<Built> {
                 .arg(&path),
         )?;
     }
+    took("wasm-opt", started);
 
     Ok(Built {
         folder: format!("pkg-{}", folder_hash(&pkg)?),
@@ -112,6 +119,10 @@ pub fn build(root: &Path, request: &Request) -> Result<Built> {
         loader_at_start,
         chunks,
     })
+}
+
+fn took(what: &str, started: Instant) {
+    eprintln!("({what}: {:.1} s)", started.elapsed().as_secs_f64());
 }
 
 /// `cargo build` of the app for the web with the split flags; the path of the linked
