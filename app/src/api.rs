@@ -1,6 +1,7 @@
-//! The one typed client for the server's JSON API. Every call is a same-origin `fetch`
-//! with the session cookie (the app never sees the token), asks for answers in the
-//! language on screen, and turns every failure into an [`ApiError`] a person can be told.
+//! The one typed client for the server's JSON API, over `gloo-net`'s `fetch`. Every call
+//! is same-origin with the session cookie (the app never sees the token), asks for
+//! answers in the language on screen, and turns every failure into an [`ApiError`] a
+//! person can be told.
 
 use std::cell::Cell;
 
@@ -14,10 +15,9 @@ use domain::{
     moderation::{Decision, Moderation, ReportedTarget},
     sync::protocol::{PullRequest, PullResponse, PushRequest, PushResponse},
 };
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, RequestCredentials, RequestInit, Response};
+use web_sys::RequestCredentials;
 
 use crate::i18n::*;
 
@@ -73,47 +73,33 @@ impl ApiError {
     }
 }
 
-/// Sends one request and returns the body text of a 2xx answer.
-async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
-    let body = body.map(|text| (JsValue::from_str(&text), "application/json"));
-    send_body(method, path, body).await
+/// A request to the API: same origin, with the session cookie (`credentials:
+/// same-origin`; the app never sees the token), JSON asked for in the language on screen.
+/// The browser adds this site's `Origin` to every state-changing request itself.
+fn request(method: Method, path: &str) -> RequestBuilder {
+    RequestBuilder::new(path)
+        .method(method)
+        .credentials(RequestCredentials::SameOrigin)
+        .header("Accept", "application/json")
+        .header("Accept-Language", lang().tag())
 }
 
-/// [`send`] with any body the browser can send (a file, say) and its Content-Type.
-async fn send_body(
-    method: &str,
-    path: &str,
-    body: Option<(JsValue, &str)>,
-) -> Result<String, ApiError> {
-    let window = web_sys::window().ok_or(ApiError::Unreachable)?;
-    let headers = Headers::new().map_err(|_| ApiError::Unreachable)?;
-    let _ = headers.append("Accept", "application/json");
-    let _ = headers.append("Accept-Language", lang().tag());
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_credentials(RequestCredentials::SameOrigin);
-    if let Some((body, content_type)) = body {
-        let _ = headers.append("Content-Type", content_type);
-        init.set_body(&body);
+/// `builder` with `body` as JSON (`Content-Type: application/json`), or with no body.
+fn with_json<B: Serialize>(builder: RequestBuilder, body: Option<&B>) -> Result<Request, ApiError> {
+    match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
     }
-    init.set_headers(&headers);
+    .map_err(|_| ApiError::from_code(ErrorCode::Internal))
+}
 
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
-        .await
-        .map_err(|_| ApiError::Unreachable)?
-        .unchecked_into();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+/// Sends a request; a 2xx answer is returned, any other becomes an [`ApiError`].
+async fn send(request: Result<Request, ApiError>) -> Result<Response, ApiError> {
+    let response = request?.send().await.map_err(|_| ApiError::Unreachable)?;
     if response.ok() {
-        return Ok(text);
+        return Ok(response);
     }
-    match serde_json::from_str::<domain::ApiError>(&text) {
+    match response.json::<domain::ApiError>().await {
         Ok(error) => Err(ApiError::Refused(error.error)),
         // A proxy's error page, or a server that is starting: not our JSON.
         Err(_) if response.status() == 502 || response.status() == 504 => {
@@ -123,38 +109,43 @@ async fn send_body(
     }
 }
 
+/// The JSON body of a 2xx answer as `T`.
+async fn parsed<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
+        .json()
+        .await
+        .map_err(|_| ApiError::from_code(ErrorCode::Internal))
+}
+
 async fn call<B: Serialize, T: DeserializeOwned>(
-    method: &str,
+    method: Method,
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiError> {
-    let body = body.and_then(|b| serde_json::to_string(b).ok());
-    let text = send(method, path, body).await?;
-    serde_json::from_str(&text).map_err(|_| ApiError::from_code(ErrorCode::Internal))
+    parsed(send(with_json(request(method, path), body)).await?).await
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    call::<(), T>("GET", path, None).await
+    call::<(), T>(Method::GET, path, None).await
 }
 
 /// A request whose answer has no body (204).
-async fn act<B: Serialize>(method: &str, path: &str, body: Option<&B>) -> Result<(), ApiError> {
-    let body = body.and_then(|b| serde_json::to_string(b).ok());
-    send(method, path, body).await.map(drop)
+async fn act<B: Serialize>(method: Method, path: &str, body: Option<&B>) -> Result<(), ApiError> {
+    send(with_json(request(method, path), body)).await.map(drop)
 }
 
 // Accounts.
 
 pub async fn sign_up(form: &SignUp) -> Result<Me, ApiError> {
-    call("POST", "/api/auth/sign-up", Some(form)).await
+    call(Method::POST, "/api/auth/sign-up", Some(form)).await
 }
 
 pub async fn sign_in(form: &SignIn) -> Result<Me, ApiError> {
-    call("POST", "/api/auth/sign-in", Some(form)).await
+    call(Method::POST, "/api/auth/sign-in", Some(form)).await
 }
 
 pub async fn sign_out() -> Result<(), ApiError> {
-    act::<()>("POST", "/api/auth/sign-out", None).await
+    act::<()>(Method::POST, "/api/auth/sign-out", None).await
 }
 
 pub async fn me() -> Result<Me, ApiError> {
@@ -162,7 +153,7 @@ pub async fn me() -> Result<Me, ApiError> {
 }
 
 pub async fn change_password(form: &ChangePassword) -> Result<PasswordChanged, ApiError> {
-    call("POST", "/api/me/password", Some(form)).await
+    call(Method::POST, "/api/me/password", Some(form)).await
 }
 
 pub async fn sessions() -> Result<Vec<SessionInfo>, ApiError> {
@@ -170,13 +161,13 @@ pub async fn sessions() -> Result<Vec<SessionInfo>, ApiError> {
 }
 
 pub async fn end_session(id: &str) -> Result<(), ApiError> {
-    act::<()>("DELETE", &format!("/api/me/sessions/{id}"), None).await
+    act::<()>(Method::DELETE, &format!("/api/me/sessions/{id}"), None).await
 }
 
 // Families.
 
 pub async fn create_family(form: &NewFamily) -> Result<Family, ApiError> {
-    call("POST", "/api/families", Some(form)).await
+    call(Method::POST, "/api/families", Some(form)).await
 }
 
 pub async fn family(id: &str) -> Result<Family, ApiError> {
@@ -184,12 +175,17 @@ pub async fn family(id: &str) -> Result<Family, ApiError> {
 }
 
 pub async fn update_child(id: &str, form: &ChildUpdate) -> Result<Family, ApiError> {
-    call("PUT", &format!("/api/families/{id}/child"), Some(form)).await
+    call(
+        Method::PUT,
+        &format!("/api/families/{id}/child"),
+        Some(form),
+    )
+    .await
 }
 
 pub async fn set_consent(id: &str, consent: Consent) -> Result<Family, ApiError> {
     call(
-        "PUT",
+        Method::PUT,
         &format!("/api/families/{id}/consent"),
         Some(&consent),
     )
@@ -198,7 +194,7 @@ pub async fn set_consent(id: &str, consent: Consent) -> Result<Family, ApiError>
 
 pub async fn create_invite(id: &str, invite: NewInvite) -> Result<Invite, ApiError> {
     call(
-        "POST",
+        Method::POST,
         &format!("/api/families/{id}/invites"),
         Some(&invite),
     )
@@ -207,7 +203,7 @@ pub async fn create_invite(id: &str, invite: NewInvite) -> Result<Invite, ApiErr
 
 pub async fn remove_member(id: &str, user_id: &str) -> Result<(), ApiError> {
     act::<()>(
-        "DELETE",
+        Method::DELETE,
         &format!("/api/families/{id}/members/{user_id}"),
         None,
     )
@@ -215,7 +211,7 @@ pub async fn remove_member(id: &str, user_id: &str) -> Result<(), ApiError> {
 }
 
 pub async fn accept_invite(form: &AcceptInvite) -> Result<Family, ApiError> {
-    call("POST", "/api/invites/accept", Some(form)).await
+    call(Method::POST, "/api/invites/accept", Some(form)).await
 }
 
 // Administration.
@@ -226,7 +222,7 @@ pub async fn users() -> Result<Vec<UserSummary>, ApiError> {
 
 pub async fn set_roles(user_id: &str, roles: &RolesUpdate) -> Result<UserSummary, ApiError> {
     call(
-        "PUT",
+        Method::PUT,
         &format!("/api/admin/users/{user_id}/roles"),
         Some(roles),
     )
@@ -234,10 +230,10 @@ pub async fn set_roles(user_id: &str, roles: &RolesUpdate) -> Result<UserSummary
 }
 
 pub async fn audit(before: Option<i64>) -> Result<AuditPage, ApiError> {
-    match before {
-        Some(before) => get(&format!("/api/admin/audit?before={before}&limit=50")).await,
-        None => get("/api/admin/audit?limit=50").await,
-    }
+    let before = before.map(|b| b.to_string());
+    let query = before.iter().map(|b| ("before", b.as_str()));
+    let request = request(Method::GET, "/api/admin/audit").query(query.chain([("limit", "50")]));
+    parsed(send(with_json::<()>(request, None)).await?).await
 }
 
 pub async fn verify_audit() -> Result<AuditVerification, ApiError> {
@@ -255,24 +251,24 @@ pub async fn moderate(target_id: &str, decision: &Decision) -> Result<Moderation
         "/api/admin/moderation/{}",
         js_sys::encode_uri_component(target_id)
     );
-    call("POST", &path, Some(decision)).await
+    call(Method::POST, &path, Some(decision)).await
 }
 
 // Offline sync (docs/sync.md).
 
 pub async fn sync_push(request: &PushRequest) -> Result<PushResponse, ApiError> {
-    call("POST", "/api/sync/push", Some(request)).await
+    call(Method::POST, "/api/sync/push", Some(request)).await
 }
 
 pub async fn sync_pull(request: &PullRequest) -> Result<PullResponse, ApiError> {
     let scopes: Vec<&str> = request.scopes.iter().map(|s| s.0.as_str()).collect();
-    let path = format!(
-        "/api/sync/pull?client_id={}&cursor={}&scopes={}",
-        js_sys::encode_uri_component(&request.client_id),
-        request.cursor,
-        js_sys::encode_uri_component(&scopes.join(","))
-    );
-    get(&path).await
+    let (cursor, scopes) = (request.cursor.to_string(), scopes.join(","));
+    let pull = self::request(Method::GET, "/api/sync/pull").query([
+        ("client_id", request.client_id.as_str()),
+        ("cursor", &cursor),
+        ("scopes", &scopes),
+    ]);
+    parsed(send(with_json::<()>(pull, None)).await?).await
 }
 
 /// Every association (名前 and area), for the event board's filters and names.
@@ -288,11 +284,11 @@ pub async fn calendar_feed_status() -> Result<CalendarFeedStatus, ApiError> {
 
 /// Makes (or replaces) the private "my RSVPs" feed; its address comes this once.
 pub async fn create_calendar_feed() -> Result<CalendarFeed, ApiError> {
-    call::<(), CalendarFeed>("POST", "/api/me/calendar-feed", None).await
+    call::<(), CalendarFeed>(Method::POST, "/api/me/calendar-feed", None).await
 }
 
 pub async fn stop_calendar_feed() -> Result<(), ApiError> {
-    act::<()>("DELETE", "/api/me/calendar-feed", None).await
+    act::<()>(Method::DELETE, "/api/me/calendar-feed", None).await
 }
 
 // Circulars.
@@ -304,7 +300,9 @@ pub async fn upload_attachment(
     file: &web_sys::File,
 ) -> Result<domain::circulars::Uploaded, ApiError> {
     let path = format!("/api/associations/{association_id}/attachments");
-    let body = Some((JsValue::from(file.clone()), "application/octet-stream"));
-    let text = send_body("PUT", &path, body).await?;
-    serde_json::from_str(&text).map_err(|_| ApiError::from_code(ErrorCode::Internal))
+    let upload = request(Method::PUT, &path)
+        .header("Content-Type", "application/octet-stream")
+        .body(file.clone())
+        .map_err(|_| ApiError::from_code(ErrorCode::Internal));
+    parsed(send(upload).await?).await
 }

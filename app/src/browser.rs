@@ -1,6 +1,10 @@
 //! Thin, failure-tolerant wrappers over the few browser APIs the shell needs. Each
 //! returns a plain value instead of a `JsValue` error: a private-mode browser that
-//! refuses storage must not break the app.
+//! refuses storage must not break the app. Local storage is reached through `web_sys`
+//! itself rather than `gloo-storage`: that crate keeps every value as JSON (the settings
+//! are plain text such as `en`, as phones already hold them), and it throws where the
+//! browser refuses storage. The document and window come from `gloo-utils` (the app runs
+//! only in a window).
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, Storage, Window};
@@ -62,32 +66,27 @@ pub fn is_online() -> bool {
 
 /// Sets an attribute on `<html>`.
 pub fn set_root_attribute(name: &str, value: &str) {
-    if let Some(root) = window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = root.set_attribute(name, value);
-    }
+    let _ = gloo_utils::document_element().set_attribute(name, value);
 }
 
 pub fn set_title(title: &str) {
-    if let Some(document) = window().and_then(|w| w.document()) {
-        document.set_title(title);
-    }
+    gloo_utils::document().set_title(title);
+}
+
+/// The element with this id, if it is one that can take focus.
+fn focusable(id: &str) -> Option<HtmlElement> {
+    gloo_utils::document()
+        .get_element_by_id(id)?
+        .dyn_into::<HtmlElement>()
+        .ok()
 }
 
 /// Moves keyboard and screen-reader focus to the element with this id.
 pub fn focus(id: &str) {
-    if let Some(element) = window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    {
+    if let Some(element) = focusable(id) {
         let _ = element.focus();
     }
-    if let Some(w) = window() {
-        w.scroll_to_with_x_and_y(0.0, 0.0);
-    }
+    gloo_utils::window().scroll_to_with_x_and_y(0.0, 0.0);
 }
 
 /// True when the app runs from the home screen rather than in a browser tab.
@@ -100,11 +99,7 @@ pub fn is_standalone() -> bool {
 /// Moves keyboard and screen-reader focus to a form field, without scrolling the page
 /// to its top.
 pub fn focus_field(id: &str) {
-    if let Some(element) = window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    {
+    if let Some(element) = focusable(id) {
         let _ = element.focus();
     }
 }
@@ -112,8 +107,10 @@ pub fn focus_field(id: &str) {
 /// Focuses the first element matching a CSS `selector`, where it is (no scrolling to the
 /// top, unlike [`focus`]).
 pub fn focus_first(selector: &str) {
-    if let Some(element) = document()
-        .and_then(|d| d.query_selector(selector).ok().flatten())
+    if let Some(element) = gloo_utils::document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
         .and_then(|e| e.dyn_into::<HtmlElement>().ok())
     {
         let _ = element.focus();
@@ -137,20 +134,14 @@ pub fn measure(name: &str, start: &str) {
 /// Runs `work` when the browser is idle (at the latest after `within_ms`), or after a
 /// short wait where there is no `requestIdleCallback` (Safari).
 pub fn when_idle(within_ms: u32, work: impl FnOnce() + 'static) {
-    let Some(window) = window() else {
-        return;
-    };
-    let callback = wasm_bindgen::closure::Closure::once_into_js(work);
-    let idle = js_sys::Reflect::has(&window, &"requestIdleCallback".into()).unwrap_or(false);
-    if idle {
+    let window = gloo_utils::window();
+    if js_sys::Reflect::has(&window, &"requestIdleCallback".into()).unwrap_or(false) {
+        let callback = wasm_bindgen::closure::Closure::once_into_js(work);
         let options = web_sys::IdleRequestOptions::new();
         options.set_timeout(within_ms);
         let _ = window.request_idle_callback_with_options(callback.unchecked_ref(), &options);
     } else {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-            callback.unchecked_ref(),
-            within_ms.min(300) as i32,
-        );
+        gloo_timers::callback::Timeout::new(within_ms.min(300), work).forget();
     }
 }
 

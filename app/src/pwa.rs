@@ -2,8 +2,9 @@
 //! version has been downloaded and is waiting, and switch to it only when the person
 //! says so — never mixing two versions of the app in one page.
 
+use gloo_events::EventListener;
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
 
@@ -14,6 +15,16 @@ pub struct Updates {
     pub ready: RwSignal<bool>,
     registration: StoredValue<Option<ServiceWorkerRegistration>, LocalStorage>,
     reload_requested: StoredValue<bool>,
+    /// The listeners on the worker container, the registration and the worker being
+    /// installed; registering again (after sign-out) replaces them.
+    listeners: StoredValue<Listeners, LocalStorage>,
+}
+
+#[derive(Default)]
+struct Listeners {
+    controller_change: Option<EventListener>,
+    update_found: Option<EventListener>,
+    state_change: Option<EventListener>,
 }
 
 impl Updates {
@@ -22,6 +33,7 @@ impl Updates {
             ready: RwSignal::new(false),
             registration: StoredValue::new_local(None),
             reload_requested: StoredValue::new(false),
+            listeners: StoredValue::new_local(Listeners::default()),
         }
     }
 
@@ -31,16 +43,14 @@ impl Updates {
         let Some(container) = container() else {
             return;
         };
-        let on_controller_change = Closure::<dyn FnMut()>::new(move || {
+        let on_controller_change = EventListener::new(&container, "controllerchange", move |_| {
             // Also fires when the very first worker takes control: reload only when asked.
-            if self.reload_requested.get_value()
-                && let Some(window) = web_sys::window()
-            {
-                let _ = window.location().reload();
+            if self.reload_requested.get_value() {
+                let _ = gloo_utils::window().location().reload();
             }
         });
-        container.set_oncontrollerchange(Some(on_controller_change.as_ref().unchecked_ref()));
-        on_controller_change.forget();
+        self.listeners
+            .update_value(|l| l.controller_change = Some(on_controller_change));
 
         wasm_bindgen_futures::spawn_local(async move {
             let Ok(registration) = JsFuture::from(container.register("/sw.js")).await else {
@@ -55,12 +65,12 @@ impl Updates {
             if registration.waiting().is_some() && container.controller().is_some() {
                 self.ready.set(true);
             }
-            let on_update_found = {
-                let registration = registration.clone();
-                Closure::<dyn FnMut()>::new(move || self.watch_installing(&registration))
-            };
-            registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
-            on_update_found.forget();
+            let watched = registration.clone();
+            let on_update_found = EventListener::new(&registration, "updatefound", move |_| {
+                self.watch_installing(&watched)
+            });
+            self.listeners
+                .update_value(|l| l.update_found = Some(on_update_found));
         });
     }
 
@@ -70,7 +80,7 @@ impl Updates {
         };
         let watched = worker.clone();
         let active = registration.clone();
-        let on_state_change = Closure::<dyn FnMut()>::new(move || {
+        let on_state_change = EventListener::new(&worker, "statechange", move |_| {
             // An update waits beside an active worker of the same registration; a first
             // install (also after sign-out re-registers the worker) does not.
             let has_controller = container().is_some_and(|c| c.controller().is_some());
@@ -81,8 +91,8 @@ impl Updates {
                 self.ready.set(true);
             }
         });
-        worker.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
-        on_state_change.forget();
+        self.listeners
+            .update_value(|l| l.state_change = Some(on_state_change));
     }
 
     /// Asks the waiting worker to take over; the page reloads when it has.

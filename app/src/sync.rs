@@ -18,6 +18,8 @@ use domain::sync::{
     protocol::{Mutation, PullRequest, PullResponse, PushRequest, PushResponse, Scope},
     view::{self, Item},
 };
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use js_sys::Promise;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -112,7 +114,8 @@ pub struct Sync {
     running: StoredValue<bool>,
     again: StoredValue<bool>,
     failures: StoredValue<u32>,
-    timer: StoredValue<Option<i32>>,
+    /// The next timed sync; dropping it cancels it.
+    timer: StoredValue<Option<Timeout>, LocalStorage>,
     account: Account,
 }
 
@@ -127,7 +130,7 @@ impl Sync {
             running: StoredValue::new(false),
             again: StoredValue::new(false),
             failures: StoredValue::new(0),
-            timer: StoredValue::new(None),
+            timer: StoredValue::new_local(None),
             account,
         };
         provide_context(sync);
@@ -146,13 +149,13 @@ impl Sync {
                 sync.now();
             }
         });
-        let channel = web_sys::BroadcastChannel::new(CHANNEL_NAME).ok();
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| sync.reload());
-        if let Some(channel) = &channel {
-            channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        }
+        let channel = web_sys::BroadcastChannel::new(CHANNEL_NAME)
+            .ok()
+            .map(|channel| {
+                let listener = EventListener::new(&channel, "message", move |_| sync.reload());
+                (channel, listener)
+            });
         CHANNEL.with(|c| *c.borrow_mut() = channel);
-        on_message.forget();
         on_cleanup(move || {
             online.remove();
             visible.remove();
@@ -326,23 +329,11 @@ impl Sync {
     }
 
     fn schedule(self, after_ms: f64) {
-        self.clear_timer();
-        let Some(window) = browser::window() else {
-            return;
-        };
-        let callback = Closure::once_into_js(move || self.now());
-        if let Ok(id) = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-            callback.unchecked_ref(),
-            after_ms as i32,
-        ) {
-            self.timer.set_value(Some(id));
-        }
+        let timer = Timeout::new(after_ms as u32, move || self.now());
+        self.timer.set_value(Some(timer));
     }
 
     fn clear_timer(self) {
-        if let (Some(id), Some(window)) = (self.timer.get_value(), browser::window()) {
-            window.clear_timeout_with_handle(id);
-        }
         self.timer.set_value(None);
     }
 
@@ -440,13 +431,16 @@ pub fn commands(outbox: &[Mutation]) -> Vec<domain::sync::commands::Command> {
 }
 
 thread_local! {
-    static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
+    /// The channel to this app's other tabs, with the listener that re-reads the store
+    /// when one says it changed.
+    static CHANNEL: RefCell<Option<(web_sys::BroadcastChannel, EventListener)>> =
+        const { RefCell::new(None) };
 }
 
 /// Tells this app's other tabs that the store changed.
 fn broadcast() {
     CHANNEL.with(|c| {
-        if let Some(channel) = c.borrow().as_ref() {
+        if let Some((channel, _)) = c.borrow().as_ref() {
             let _ = channel.post_message(&JsValue::from_str("changed"));
         }
     });

@@ -9,8 +9,8 @@ use domain::sync::{
     commands::Command,
     protocol::{PullRequest, PullResponse, PushRequest, PushResponse, Record, Scope},
 };
+use indexed_db_futures::{KeyPath, database::Database, prelude::*, transaction::TransactionMode};
 use serde_json::json;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -29,10 +29,7 @@ impl Transport for Offline {
 }
 
 async fn fresh(name: &str) -> IdbStore {
-    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
-    let deleting = factory.delete_database(name).unwrap();
-    let promise = js_sys::Promise::new(&mut |resolve, _| deleting.set_onsuccess(Some(&resolve)));
-    JsFuture::from(promise).await.unwrap();
+    Database::delete_by_name(name).unwrap().await.unwrap();
     IdbStore::open(name, || "phone-1".into()).await.unwrap()
 }
 
@@ -156,29 +153,12 @@ async fn two_writers_at_once_get_different_ids_and_a_pull_keeps_the_counter() {
     other.close();
 }
 
-/// Waits for an IndexedDB request and returns its result.
-async fn settled(request: &web_sys::IdbRequest) -> wasm_bindgen::JsValue {
-    let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        request.set_onsuccess(Some(&resolve));
-        request.set_onerror(Some(&reject));
-    });
-    JsFuture::from(promise).await.unwrap();
-    request.result().unwrap()
-}
-
 /// How many values the object store `name` of the database `db` holds, read directly.
 async fn raw_count(db: &str, name: &str) -> u32 {
-    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
-    let open = factory.open(db).unwrap();
-    let db: web_sys::IdbDatabase = settled(&open).await.into();
-    let count = db
-        .transaction_with_str(name)
-        .unwrap()
-        .object_store(name)
-        .unwrap()
-        .count()
-        .unwrap();
-    let n = settled(&count).await.as_f64().unwrap() as u32;
+    let db = Database::open(db).await.unwrap();
+    let tx = db.transaction(name).build().unwrap();
+    let n = tx.object_store(name).unwrap().count().await.unwrap();
+    drop(tx);
     db.close();
     n
 }
@@ -393,60 +373,44 @@ async fn make_version_1(
     outbox: &[serde_json::Value],
     records: &[Record],
 ) {
-    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
-    let deleting = factory.delete_database(name).unwrap();
-    settled(&deleting).await;
-    let open = factory.open_with_u32(name, 1).unwrap();
-    let upgrade = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
-        move |event: web_sys::Event| {
-            use wasm_bindgen::JsCast;
-            let request: web_sys::IdbOpenDbRequest = event.target().unwrap().unchecked_into();
-            let db: web_sys::IdbDatabase = request.result().unwrap().unchecked_into();
-            let keyed = web_sys::IdbObjectStoreParameters::new();
-            keyed.set_key_path(&"id".into());
-            let records = db
-                .create_object_store_with_optional_parameters("records", &keyed)
-                .unwrap();
-            records.create_index_with_str("scope", "scope").unwrap();
-            db.create_object_store_with_optional_parameters("outbox", &keyed)
-                .unwrap();
-            let counted = web_sys::IdbObjectStoreParameters::new();
-            counted.set_auto_increment(true);
-            db.create_object_store_with_optional_parameters("notices", &counted)
-                .unwrap();
-            db.create_object_store("meta").unwrap();
-        },
-    );
-    use wasm_bindgen::JsCast;
-    open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-    let db: web_sys::IdbDatabase = settled(&open).await.unchecked_into();
-    let names: js_sys::Array = ["records", "outbox", "meta"]
-        .iter()
-        .map(|s| wasm_bindgen::JsValue::from_str(s))
-        .collect();
-    let tx = db
-        .transaction_with_str_sequence_and_mode(&names, web_sys::IdbTransactionMode::Readwrite)
+    Database::delete_by_name(name).unwrap().await.unwrap();
+    let db = Database::open(name)
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, db| {
+            db.create_object_store("records")
+                .with_key_path(KeyPath::One("id"))
+                .build()?
+                .create_index("scope", KeyPath::One("scope"))
+                .build()?;
+            db.create_object_store("outbox")
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            db.create_object_store("notices")
+                .with_auto_increment(true)
+                .build()?;
+            db.create_object_store("meta").build()?;
+            Ok(())
+        })
+        .await
         .unwrap();
-    let last = tx
-        .object_store("meta")
-        .unwrap()
-        .put_with_key(&parse(&meta), &"meta".into())
+    let tx = db
+        .transaction(["records", "outbox", "meta"])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    let stores = |name| tx.object_store(name).unwrap();
+    stores("meta")
+        .put(parse(&meta))
+        .with_key("meta")
+        .build()
         .unwrap();
     for entry in outbox {
-        tx.object_store("outbox")
-            .unwrap()
-            .add(&parse(entry))
-            .unwrap();
+        stores("outbox").add(parse(entry)).build().unwrap();
     }
     for record in records {
-        tx.object_store("records")
-            .unwrap()
-            .put(&parse(record))
-            .unwrap();
+        stores("records").put(parse(record)).build().unwrap();
     }
-    settled(&last).await;
-    let done = js_sys::Promise::new(&mut |resolve, _| tx.set_oncomplete(Some(&resolve)));
-    JsFuture::from(done).await.unwrap();
+    tx.commit().await.unwrap();
     db.close();
 }
 

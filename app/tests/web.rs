@@ -3,7 +3,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement};
 
@@ -15,13 +14,7 @@ fn document() -> web_sys::Document {
 
 /// Lets effects and the browser's event loop run.
 async fn tick() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
+    gloo_timers::future::TimeoutFuture::new(20).await;
 }
 
 /// A fresh start: no stored settings, at the home page, the app mounted in its own box.

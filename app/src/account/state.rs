@@ -4,8 +4,8 @@
 //! kept on the phone except the person's settings.
 
 use domain::accounts::Me;
+use indexed_db_futures::{factory::DBFactory, future::VoidRequest};
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::{
@@ -140,16 +140,13 @@ fn forget_local_storage() {
 
 /// Deletes every IndexedDB database and every cache but the app shell's, for browsers
 /// that do not carry out Clear-Site-Data. Failures are skipped: what can be deleted is.
-async fn forget_stored_data() {
-    let Some(window) = browser::window() else {
-        return;
-    };
-    if let Ok(Some(factory)) = window.indexed_db() {
-        for name in indexed_db_names(&factory).await {
-            let _ = factory.delete_database(&name);
-        }
-    }
-    if let Ok(caches) = window.caches()
+/// Ends when every deletion has ended.
+pub async fn forget_stored_data() {
+    // Asked for first and waited for last: a deletion another tab holds back does not
+    // keep the caches.
+    let deletions = delete_databases().await;
+    if let Some(window) = browser::window()
+        && let Ok(caches) = window.caches()
         && let Ok(keys) = JsFuture::from(caches.keys()).await
     {
         for name in js_sys::Array::from(&keys)
@@ -161,25 +158,26 @@ async fn forget_stored_data() {
             }
         }
     }
+    for deletion in deletions {
+        let _ = deletion.await;
+    }
 }
 
-/// `indexedDB.databases()` (not in web-sys): the names of this origin's databases.
-async fn indexed_db_names(factory: &web_sys::IdbFactory) -> Vec<String> {
-    let Ok(databases) = js_sys::Reflect::get(factory, &JsValue::from_str("databases")) else {
+/// Asks to delete every IndexedDB database of this origin (all are the app's, whatever
+/// their names), as `indexedDB.databases()` lists them. A connection this app holds open
+/// closes itself when asked (`sync_store`), so it does not hold a deletion back.
+async fn delete_databases() -> Vec<VoidRequest> {
+    let Ok(factory) = DBFactory::new() else {
         return Vec::new();
     };
-    let Some(databases) = databases.dyn_ref::<js_sys::Function>() else {
+    let Ok(listing) = factory.databases() else {
         return Vec::new();
     };
-    let Ok(promise) = databases.call0(factory) else {
+    let Ok(databases) = listing.await else {
         return Vec::new();
     };
-    let Ok(list) = JsFuture::from(js_sys::Promise::from(promise)).await else {
-        return Vec::new();
-    };
-    js_sys::Array::from(&list)
-        .iter()
-        .filter_map(|info| js_sys::Reflect::get(&info, &JsValue::from_str("name")).ok())
-        .filter_map(|name| name.as_string())
+    databases
+        .filter_map(Result::ok)
+        .filter_map(|database| factory.delete_db(database.name()).ok())
         .collect()
 }
