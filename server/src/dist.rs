@@ -71,17 +71,24 @@ async fn cache_control(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// Trunk names built assets `name-<hash>.ext` (the wasm `name-<hash>_bg.wasm`), the hash
-/// being up to 16 hex digits: such a file's content never changes.
+/// A built file whose content never changes: `cargo xtask dist` puts the WASM, its
+/// chunks and their JS in a folder named `pkg-<hash>/`, and names the css (and, under
+/// `trunk serve`, the js and wasm) `name-<hash>.ext` (the wasm `name-<hash>_bg.wasm`),
+/// the hash being 10 to 16 hex digits.
 pub fn is_hashed_asset(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or("");
+    let mut segments = path.trim_start_matches('/').split('/');
+    let file = segments.next_back().unwrap_or("");
+    if segments.any(|folder| folder.strip_prefix("pkg-").is_some_and(is_hash)) {
+        return true;
+    }
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(name, hash)| {
-        !name.is_empty()
-            && (10..=16).contains(&hash.len())
-            && hash.bytes().all(|b| b.is_ascii_hexdigit())
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(name, hash)| !name.is_empty() && is_hash(hash))
+}
+
+fn is_hash(text: &str) -> bool {
+    (10..=16).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -89,11 +96,15 @@ mod tests {
     use super::is_hashed_asset;
 
     #[test]
-    fn trunk_hashed_files_are_recognised() {
+    fn hashed_files_are_recognised() {
         assert!(is_hashed_asset("/app-8f3c2a1b9d0e4f56_bg.wasm"));
         assert!(is_hashed_asset("/app-f3c2a1b9d0e4f5.js"));
         assert!(is_hashed_asset("/app-8f3c2a1b9d0e4f56.js"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/pkg-4e7c663811f6f3df/app_bg.wasm"));
+        assert!(is_hashed_asset("/pkg-4e7c663811f6f3df/chunk_10.wasm"));
+        assert!(is_hashed_asset("/pkg-4e7c663811f6f3df/__wasm_split.js"));
+        assert!(!is_hashed_asset("/pkg-nothex/app.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/manifest.webmanifest"));

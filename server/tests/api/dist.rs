@@ -1,4 +1,4 @@
-use crate::helpers::{JS_FILE, WASM_FILE, spawn_app};
+use crate::helpers::{CHUNK_FILE, JS_FILE, WASM_FILE, spawn_app};
 
 #[tokio::test]
 async fn built_assets_have_the_right_content_types() {
@@ -6,6 +6,7 @@ async fn built_assets_have_the_right_content_types() {
     let cases = [
         (format!("/{WASM_FILE}"), "application/wasm"),
         (format!("/{JS_FILE}"), "text/javascript"),
+        (format!("/{CHUNK_FILE}"), "application/wasm"),
         ("/app-0123456789abcdef.css".into(), "text/css"),
         ("/manifest.webmanifest".into(), "application/manifest+json"),
         ("/".into(), "text/html"),
@@ -21,7 +22,12 @@ async fn built_assets_have_the_right_content_types() {
 #[tokio::test]
 async fn hashed_assets_are_cached_for_a_year_and_the_shell_is_always_revalidated() {
     let app = spawn_app().await;
-    for path in [format!("/{WASM_FILE}"), format!("/{JS_FILE}")] {
+    for path in [
+        format!("/{WASM_FILE}"),
+        format!("/{JS_FILE}"),
+        format!("/{CHUNK_FILE}"),
+        "/app-0123456789abcdef.css".to_string(),
+    ] {
         let response = app.get(&path).await;
         assert_eq!(
             response.headers()["cache-control"],
@@ -55,7 +61,7 @@ async fn client_side_pages_get_the_app_shell_but_missing_files_are_404() {
                 .contains("<title>Tsunagaru</title>")
         );
     }
-    let missing = app.get("/app-ffffffffffffffff.js").await;
+    let missing = app.get("/pkg-ffffffffffffffff/app.js").await;
     assert_eq!(missing.status(), 404);
     assert!(
         missing.text().await.unwrap().is_empty(),

@@ -198,22 +198,27 @@ pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
 
 /// Like trunk's index.html: one inline module script that loads the app.
 pub const SAMPLE_INDEX: &str = "<!doctype html><title>Tsunagaru</title>\
-    <script type=\"module\">import init from '/app-8f3c2a1b9d0e4f56.js';\nawait init();\n</script>";
+    <script type=\"module\">import init from '/pkg-8f3c2a1b9d0e4f56/app.js';\nawait init();\n</script>";
 /// The inline script's body, as the browser hashes it for the CSP.
 pub const SAMPLE_INLINE_SCRIPT: &str =
-    "import init from '/app-8f3c2a1b9d0e4f56.js';\nawait init();\n";
+    "import init from '/pkg-8f3c2a1b9d0e4f56/app.js';\nawait init();\n";
 
-pub const WASM_FILE: &str = "app-8f3c2a1b9d0e4f56_bg.wasm";
-pub const JS_FILE: &str = "app-8f3c2a1b9d0e4f56.js";
+pub const WASM_FILE: &str = "pkg-8f3c2a1b9d0e4f56/app_bg.wasm";
+pub const JS_FILE: &str = "pkg-8f3c2a1b9d0e4f56/app.js";
+/// A lazily loaded module's WASM chunk, beside the main module in the versioned folder.
+pub const CHUNK_FILE: &str = "pkg-8f3c2a1b9d0e4f56/chunk_5.wasm";
 
-/// The shape of trunk's output: index.html, hashed js/wasm/css, the manifest, the service
-/// worker, and precompressed copies of the html.
+/// The shape of `cargo xtask dist`'s output: index.html, the WASM and its JS in a folder
+/// named by their hash, hashed css, the manifest, the service worker, and precompressed
+/// copies of the html.
 pub fn write_sample_dist(dist: &Path) {
     std::fs::create_dir_all(dist.join("icons")).expect("dist");
-    let files: [(&str, &[u8]); 7] = [
+    std::fs::create_dir_all(dist.join("pkg-8f3c2a1b9d0e4f56")).expect("dist");
+    let files: [(&str, &[u8]); 8] = [
         ("index.html", SAMPLE_INDEX.as_bytes()),
         (WASM_FILE, b"\0asm\x01\0\0\0"),
         (JS_FILE, b"export default function init() {}"),
+        (CHUNK_FILE, b"\0asm\x01\0\0\0"),
         ("app-0123456789abcdef.css", b"body{}"),
         ("manifest.webmanifest", b"{\"name\":\"Tsunagaru\"}"),
         ("sw.js", b"self.addEventListener('fetch', () => {});"),
