@@ -6,6 +6,8 @@
 //! browser refuses storage. The document and window come from `gloo-utils` (the app runs
 //! only in a window).
 
+use std::{cell::RefCell, rc::Rc};
+
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, Storage, Window};
 
@@ -143,6 +145,45 @@ pub fn when_idle(within_ms: u32, work: impl FnOnce() + 'static) {
     } else {
         gloo_timers::callback::Timeout::new(within_ms.min(300), work).forget();
     }
+}
+
+/// Runs `work` once the page's first content has been painted (the browser's
+/// `first-contentful-paint`), or after `within_ms` where that is never reported (a tab
+/// opened in the background, a browser without paint timing).
+pub fn after_first_paint(within_ms: u32, work: impl FnOnce() + 'static) {
+    const FIRST_CONTENT: &str = "first-contentful-paint";
+    let work = Rc::new(RefCell::new(Some(work)));
+    let run = move || {
+        if let Some(work) = work.borrow_mut().take() {
+            work();
+        }
+    };
+    let performance = window().and_then(|w| w.performance());
+    if performance.is_some_and(|p| p.get_entries_by_name(FIRST_CONTENT).length() > 0) {
+        gloo_timers::callback::Timeout::new(0, run).forget();
+        return;
+    }
+    let on_paint = {
+        let run = run.clone();
+        wasm_bindgen::closure::Closure::<
+            dyn FnMut(web_sys::PerformanceObserverEntryList, web_sys::PerformanceObserver),
+        >::new(
+            move |entries: web_sys::PerformanceObserverEntryList,
+                  observer: web_sys::PerformanceObserver| {
+                if entries.get_entries_by_name(FIRST_CONTENT).length() > 0 {
+                    observer.disconnect();
+                    run();
+                }
+            },
+        )
+    };
+    if let Ok(observer) = web_sys::PerformanceObserver::new(on_paint.as_ref().unchecked_ref()) {
+        let options = web_sys::PerformanceObserverInit::new(&js_sys::Array::of1(&"paint".into()));
+        observer.observe(&options);
+    }
+    // Once per page: the observer keeps it until the first paint.
+    on_paint.forget();
+    gloo_timers::callback::Timeout::new(within_ms, run).forget();
 }
 
 /// Today on this phone's calendar, `YYYY-MM-DD`.

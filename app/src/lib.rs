@@ -13,6 +13,7 @@ pub mod crash;
 pub mod events;
 pub mod form;
 pub mod handbook;
+pub mod platform;
 pub mod pwa;
 pub mod routing;
 pub mod settings;

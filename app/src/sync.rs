@@ -120,7 +120,7 @@ pub struct Sync {
 }
 
 impl Sync {
-    /// Creates the context and starts the triggers.
+    /// Creates the context; nothing runs until [`Sync::start`].
     pub fn provide(account: Account) -> Sync {
         let sync = Sync {
             phase: RwSignal::new(Phase::SignedOut),
@@ -134,7 +134,13 @@ impl Sync {
             account,
         };
         provide_context(sync);
+        sync
+    }
 
+    /// Starts the triggers (once, from `platform`): opens the signed-in user's store and
+    /// syncs at the moments the module's comment lists.
+    pub fn start(self) {
+        let (sync, account) = (self, self.account);
         // Open the signed-in user's store; sync once the server confirms the session.
         Effect::new(move |_| match account.session() {
             Session::SignedIn(me) => sync.open(me.id, true),
@@ -160,7 +166,6 @@ impl Sync {
             online.remove();
             visible.remove();
         });
-        sync
     }
 
     pub fn get() -> Sync {

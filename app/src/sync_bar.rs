@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use crate::{
     account::state::Account,
     i18n::*,
+    platform::{self, Task},
     sync::{Phase, Sync},
 };
 
@@ -62,7 +63,7 @@ pub fn SyncBar() -> impl IntoView {
                     type="button"
                     class="button secondary"
                     aria-busy=move || (sync.phase.get() == Phase::Syncing).to_string()
-                    on:click=move |_| sync.now()
+                    on:click=move |_| platform::spawn(Task::SyncNow(sync))
                 >
                     {t!(i18n, sync_now)}
                 </button>
@@ -96,7 +97,7 @@ fn Notices() -> impl IntoView {
                                     <p class="notice-what">{what}</p>
                                     <p>{reason}</p>
                                     {content.map(|c| view! { <blockquote class="notice-content">{c}</blockquote> })}
-                                    <button type="button" class="button secondary" on:click=move |_| sync.dismiss(key)>
+                                    <button type="button" class="button secondary" on:click=move |_| platform::spawn(Task::Dismiss(sync, key))>
                                         {t!(i18n, sync_notice_ok)}
                                     </button>
                                 </li>

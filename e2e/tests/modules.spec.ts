@@ -1,8 +1,9 @@
 // Each module's pages are a WASM chunk of their own (`routing::module_pages!`), fetched
 // the first time one of its pages is opened: a fresh profile fetches exactly that
 // module's chunk (and no other module's) to draw it, by deep link and by navigation,
-// and the home page fetches none. A chunk that cannot be fetched says so and loads
-// when asked again with the network back.
+// and the home page fetches none. Every page also fetches the `platform` chunk (the
+// account check and the sync engine), only after its first paint. A chunk that cannot
+// be fetched says so and loads when asked again with the network back.
 import type { Page } from '@playwright/test';
 import { expect, test, expectHeading, navLink } from './support';
 
@@ -22,19 +23,30 @@ function chunkLog(page: Page): string[] {
 const modules = [
   { module: 'handbook', path: '/handbook', heading: '電子母子手帳', nav: '母子手帳' },
   { module: 'events', path: '/events', heading: 'イベント・回覧板', nav: 'イベント 回覧板' },
+  { module: 'circulars', path: '/circulars', heading: '回覧板', nav: null },
   { module: 'college', path: '/college', heading: 'つながるカレッジねりま', nav: 'カレッジ' },
   { module: 'account', path: '/sign-in', heading: 'ログイン', nav: null },
 ];
 
 const others = (module: string, seen: string[]) =>
-  seen.filter((m) => m !== module && m !== 'shared');
+  seen.filter((m) => m !== module && m !== 'shared' && m !== 'platform');
 
-test('the_home_page_fetches_no_module_chunk', async ({ page }) => {
+test('the_home_page_fetches_no_module_chunk_and_the_platform_only_after_its_first_paint', async ({ page }) => {
   const seen = chunkLog(page);
   await page.goto('/');
   await expectHeading(page, 'ようこそ');
   await page.waitForLoadState('networkidle');
-  expect(seen.filter((m) => m !== 'shared')).toEqual([]);
+  expect(seen.filter((m) => m !== 'shared')).toEqual(['platform']);
+  const { paint, platform } = await page.evaluate(() => ({
+    paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    platform:
+      performance
+        .getEntriesByType('resource')
+        .find((entry) => /\/split_platform[^/]*\.wasm$/.test(entry.name))?.startTime ?? null,
+  }));
+  expect(paint).not.toBeNull();
+  expect(platform).not.toBeNull();
+  expect(platform!).toBeGreaterThan(paint!);
 });
 
 for (const { module, path, heading, nav } of modules) {

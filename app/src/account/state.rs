@@ -50,14 +50,13 @@ pub struct Account {
 }
 
 impl Account {
-    /// Starts from this phone's copy and asks the server who is signed in.
+    /// Starts from this phone's copy; `platform` then asks the server who is signed in.
     pub fn provide(updates: Updates) -> Account {
         let account = Account {
             session: RwSignal::new(Session::Checking(load_copy())),
             updates,
         };
         provide_context(account);
-        account.refresh();
         account
     }
 

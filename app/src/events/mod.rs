@@ -1,12 +1,12 @@
 //! 町会・自治会: the event board, one event, the editors' form, circulars (回覧板) and
-//! reports. The board as this phone holds it (`board`) is read ahead at start and so is
-//! in the first download; the pages are a WASM chunk of their own
-//! (`routing::module_pages!`).
+//! reports. The board as this phone holds it (`board`) is read ahead once the app has
+//! started (`platform`). The event pages are a WASM chunk of their own
+//! (`routing::module_pages!`), the circulars another (`circulars::draw`).
 
 pub mod board;
 mod cache;
 mod card;
-mod circulars;
+pub mod circulars;
 mod event;
 mod form;
 mod list;
@@ -30,10 +30,6 @@ fn pages(page: Page) -> AnyView {
         Page::EventNew => localized(|| form::EventNew().into_any()),
         Page::EventEdit(id) => {
             localized(move || form::EventEdit(form::EventEditProps { id }).into_any())
-        }
-        Page::Circulars => circulars::Circulars().into_any(),
-        Page::Circular(id) => {
-            circulars::CircularPage(circulars::CircularPageProps { id }).into_any()
         }
         _ => crate::components::not_found::NotFound().into_any(),
     }

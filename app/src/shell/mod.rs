@@ -12,8 +12,9 @@ use leptos::{ev, prelude::*};
 
 use crate::{
     account::state::Account,
-    api, browser, events,
+    api, browser,
     i18n::*,
+    platform::{self, Task},
     pwa::Updates,
     routing::{Link, Page, Router},
     sync::Sync,
@@ -59,13 +60,24 @@ fn Shell() -> impl IntoView {
     let updates = Updates::new();
     updates.register();
     let account = Account::provide(updates);
-    Sync::provide(account);
-    events::read_board_ahead();
+    let sync = Sync::provide(account);
+    // The rest of the app's machinery comes after the first paint (`platform`).
+    let owner = Owner::current().unwrap_or_default();
+    let start = move || {
+        let owner = owner.clone();
+        platform::spawn(Task::Start {
+            owner,
+            account,
+            sync,
+        })
+    };
+    let after_paint = start.clone();
+    browser::after_first_paint(1_000, after_paint);
 
     let online = RwSignal::new(browser::is_online());
     let up = window_event_listener(ev::online, move |_| {
         online.set(true);
-        account.refresh();
+        start();
     });
     let down = window_event_listener(ev::offline, move |_| online.set(false));
     on_cleanup(move || {

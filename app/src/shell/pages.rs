@@ -15,11 +15,13 @@ use crate::{
     routing::{ChunkError, Page},
 };
 
-/// The module a page belongs to, `None` for the shell's own pages.
+/// The module a page belongs to (its WASM chunk), `None` for the shell's own pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Module {
     Handbook,
     Events,
+    /// The events module's circulars (回覧板): a chunk apart from the event pages.
+    Circulars,
     College,
     Account,
 }
@@ -29,12 +31,10 @@ impl Module {
         match page {
             Page::Home | Page::Settings | Page::Install | Page::NotFound => None,
             Page::Handbook => Some(Module::Handbook),
-            Page::Events
-            | Page::Event(_)
-            | Page::EventNew
-            | Page::EventEdit(_)
-            | Page::Circulars
-            | Page::Circular(_) => Some(Module::Events),
+            Page::Events | Page::Event(_) | Page::EventNew | Page::EventEdit(_) => {
+                Some(Module::Events)
+            }
+            Page::Circulars | Page::Circular(_) => Some(Module::Circulars),
             Page::College => Some(Module::College),
             Page::SignIn | Page::SignUp | Page::Account | Page::Family(_) | Page::Admin => {
                 Some(Module::Account)
@@ -60,6 +60,7 @@ async fn draw(module: Module, page: Page) -> Result<AnyView, ChunkError> {
     match module {
         Module::Handbook => handbook::draw(page).await,
         Module::Events => events::draw(page).await,
+        Module::Circulars => events::circulars::draw(page).await,
         Module::College => college::draw(page).await,
         Module::Account => account::draw(page).await,
     }

@@ -3,14 +3,26 @@
 //! one marks it read (the `read_circular` command, queued offline like any change).
 //! Editors send circulars from here, and see on each one which households have read
 //! it and which have not. The list is `list.rs`, one circular `page.rs`, the
-//! editors' form `form.rs`.
+//! editors' form `form.rs`. They are a WASM chunk of their own, apart from the event
+//! pages (`routing::module_pages!`).
 
 mod form;
 mod list;
 mod page;
 
-pub use list::Circulars;
-pub use page::{CircularPage, CircularPageProps};
+use leptos::prelude::*;
+
+use crate::routing::Page;
+
+crate::module_pages!(circulars, pages);
+
+fn pages(page: Page) -> AnyView {
+    match page {
+        Page::Circulars => list::Circulars().into_any(),
+        Page::Circular(id) => page::CircularPage(page::CircularPageProps { id }).into_any(),
+        _ => crate::components::not_found::NotFound().into_any(),
+    }
+}
 
 use std::collections::BTreeSet;
 
