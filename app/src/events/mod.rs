@@ -7,6 +7,7 @@ pub mod board;
 mod cache;
 mod card;
 pub mod circulars;
+mod editor_tools;
 mod event;
 mod form;
 mod list;
