@@ -1,12 +1,18 @@
-//! Events in words: a category's name, a day, when an event is.
+//! Events in words: a category's name, a day, when an event is. The words and their
+//! order are the locale files' (`date_*`, `event_when_*`, `board_month_heading`).
 
 use domain::{
     Lang,
-    dates::{Day, weekday_ja},
+    dates::Day,
     events::{Category, Event},
 };
 
-use crate::{browser, components::I18n, settings};
+use crate::{
+    browser,
+    components::I18n,
+    i18n::{Locale, td_string},
+    settings,
+};
 
 pub(super) fn lang(i18n: I18n) -> Lang {
     settings::lang(i18n.get_locale())
@@ -20,46 +26,64 @@ pub(super) fn category_name(category: Category, lang: Lang) -> &'static str {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-const WEEKDAYS_EN: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-
-/// A day in words: 12月6日（土）, Sat 6 Dec.
-pub(super) fn day_words(day: Day, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!(
-            "{}月{}日（{}）",
-            day.month,
-            day.day,
-            weekday_ja(day.weekday())
-        ),
-        Lang::En => format!(
-            "{} {} {}",
-            WEEKDAYS_EN[day.weekday() as usize],
-            day.day,
-            MONTHS_EN[(day.month as usize + 11) % 12]
-        ),
+/// A month's name (1 = January): 12, Dec.
+fn month_name(month: u32, locale: Locale) -> &'static str {
+    match month {
+        1 => td_string!(locale, date_month_1),
+        2 => td_string!(locale, date_month_2),
+        3 => td_string!(locale, date_month_3),
+        4 => td_string!(locale, date_month_4),
+        5 => td_string!(locale, date_month_5),
+        6 => td_string!(locale, date_month_6),
+        7 => td_string!(locale, date_month_7),
+        8 => td_string!(locale, date_month_8),
+        9 => td_string!(locale, date_month_9),
+        10 => td_string!(locale, date_month_10),
+        11 => td_string!(locale, date_month_11),
+        _ => td_string!(locale, date_month_12),
     }
 }
 
 /// A weekday's short name (0 = Sunday): 土, Sat.
 pub(super) fn weekday_name(weekday: u32, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => weekday_ja(weekday),
-        Lang::En => WEEKDAYS_EN[weekday as usize],
+    let locale = settings::locale(lang);
+    match weekday % 7 {
+        0 => td_string!(locale, date_weekday_0),
+        1 => td_string!(locale, date_weekday_1),
+        2 => td_string!(locale, date_weekday_2),
+        3 => td_string!(locale, date_weekday_3),
+        4 => td_string!(locale, date_weekday_4),
+        5 => td_string!(locale, date_weekday_5),
+        _ => td_string!(locale, date_weekday_6),
     }
+}
+
+/// A day in words: 12月5日（土）, Sat 5 Dec.
+pub(super) fn day_words(day: Day, lang: Lang) -> String {
+    let locale = settings::locale(lang);
+    td_string!(
+        locale,
+        date_day,
+        month = month_name(day.month, locale),
+        day = day.day,
+        weekday = weekday_name(day.weekday(), lang)
+    )
+    .to_string()
 }
 
 /// A month's heading: 2026年12月, Dec 2026.
 pub(super) fn month_heading(year: i32, month: u32, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!("{year}年{month}月"),
-        Lang::En => format!("{} {year}", MONTHS_EN[(month as usize + 11) % 12]),
-    }
+    let locale = settings::locale(lang);
+    td_string!(
+        locale,
+        board_month_heading,
+        year = year,
+        month = month_name(month, locale)
+    )
+    .to_string()
 }
 
-/// When an event is, in words: 12月6日（土） 09:00〜11:30, or over several days; the
+/// When an event is, in words: 12月5日（土） 09:00〜11:30, or over several days; the
 /// year only when it is not this year.
 pub(super) fn when(event: &Event, lang: Lang) -> String {
     when_seen_on(event, lang, Day::parse(&browser::today()))
@@ -70,30 +94,37 @@ fn when_seen_on(event: &Event, lang: Lang, today: Option<Day>) -> String {
     let Some(((start, _), (end, _))) = event.span() else {
         return event.start_date.clone();
     };
-    let all_day = match lang {
-        Lang::Ja => "終日",
-        Lang::En => "all day",
-    };
-    let dash = match lang {
-        Lang::Ja => "〜",
-        Lang::En => "–",
-    };
+    let locale = settings::locale(lang);
+    let (first_day, last_day) = (day_words(start, lang), day_words(end, lang));
     let times = match (&event.start_time, &event.end_time) {
-        (Some(s), Some(e)) if start == end => format!("{} {s}{dash}{e}", day_words(start, lang)),
-        (Some(s), Some(e)) => format!(
-            "{} {s}{dash}{} {e}",
-            day_words(start, lang),
-            day_words(end, lang)
-        ),
-        _ if start == end => format!("{} {all_day}", day_words(start, lang)),
-        _ => format!("{}{dash}{}", day_words(start, lang), day_words(end, lang)),
+        (Some(s), Some(e)) if start == end => td_string!(
+            locale,
+            event_when_times,
+            day = first_day,
+            start = s,
+            end = e
+        )
+        .to_string(),
+        (Some(s), Some(e)) => td_string!(
+            locale,
+            event_when_days_times,
+            first_day = first_day,
+            start = s,
+            last_day = last_day,
+            end = e
+        )
+        .to_string(),
+        _ if start == end => td_string!(locale, event_when_all_day, day = first_day).to_string(),
+        _ => td_string!(
+            locale,
+            event_when_days,
+            first_day = first_day,
+            last_day = last_day
+        )
+        .to_string(),
     };
     if today.is_some_and(|today| today.year != start.year) {
-        format!(
-            "{}{} {times}",
-            start.year,
-            if lang == Lang::Ja { "年" } else { "" }
-        )
+        td_string!(locale, event_when_year, year = start.year, when = times).to_string()
     } else {
         times
     }
