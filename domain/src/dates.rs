@@ -101,11 +101,6 @@ pub fn parse_time(text: &str) -> Option<u32> {
     (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
-/// The Japanese name of a weekday (0 = Sunday): 日, 月, …
-pub fn weekday_ja(weekday: u32) -> &'static str {
-    ["日", "月", "火", "水", "木", "金", "土"][weekday as usize % 7]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

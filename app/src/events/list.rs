@@ -7,8 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use domain::{
-    Lang,
-    dates::{Day, days_in_month, weekday_ja},
+    dates::{Day, days_in_month},
     events::{Category, Change},
     search,
 };
@@ -18,7 +17,7 @@ use super::{
     board::{self, Listed},
     cache::{Loaded, use_board},
     card::EventCard,
-    words::{MONTHS_EN, WEEKDAYS_EN, category_name, day_words, lang},
+    words::{category_name, day_words, lang, month_heading, weekday_name},
 };
 use crate::{
     account::state::Account,
@@ -313,10 +312,7 @@ fn Month(
     });
     let title = move || {
         let (y, m) = month.get();
-        match lang(i18n) {
-            Lang::Ja => format!("{y}年{m}月"),
-            Lang::En => format!("{} {y}", MONTHS_EN[(m as usize + 11) % 12]),
-        }
+        month_heading(y, m, lang(i18n))
     };
     view! {
         <section aria-labelledby="month-heading" class="month">
@@ -336,11 +332,7 @@ fn Month(
                         {move || {
                             let lang = lang(i18n);
                             (0..7).map(|w| {
-                                let name = match lang {
-                                    Lang::Ja => weekday_ja(w),
-                                    Lang::En => WEEKDAYS_EN[w as usize],
-                                };
-                                view! { <th scope="col">{name}</th> }
+                                view! { <th scope="col">{weekday_name(w, lang)}</th> }
                             }).collect_view()
                         }}
                     </tr>
