@@ -10,7 +10,9 @@ use std::cell::Cell;
 
 use leptos::prelude::*;
 
-use crate::{account::state::Account, events, routing::ChunkError, sync::Sync};
+use crate::{
+    account::state::Account, events::cache::read_board_ahead, routing::ChunkError, sync::Sync,
+};
 
 /// A call from the shell into the platform.
 pub enum Task {
@@ -43,7 +45,7 @@ fn run(task: Task) {
             if !STARTED.replace(true) {
                 owner.with(|| {
                     sync.start();
-                    events::read_board_ahead();
+                    read_board_ahead();
                 });
             }
         }

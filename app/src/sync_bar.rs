@@ -141,18 +141,3 @@ fn reason(i18n: leptos_i18n::I18nContext<Locale>, outcome: &Outcome) -> String {
     }
     .to_string()
 }
-
-/// 「送信待ち」 or 「送信済み」 beside a record, in words as well as colour.
-#[component]
-pub fn SyncBadge(pending: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <span class="badge" class:pending=pending data-testid="sync-badge">
-            {move || if pending {
-                t_string!(i18n, badge_pending)
-            } else {
-                t_string!(i18n, badge_sent)
-            }}
-        </span>
-    }
-}

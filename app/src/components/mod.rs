@@ -1,5 +1,5 @@
 //! Widgets pages of every module share: the sign-in gate, 「準備中」 notes, the words
-//! for roles, pictures, calendar links, and the page for a path that leads nowhere.
+//! for roles, the 「送信待ち」 badge, pictures, calendar links, and the page for a path that leads nowhere.
 
 pub mod calendar_links;
 pub mod not_found;
@@ -117,5 +117,20 @@ pub fn RequireSignIn(
         }
         .into_any(),
     }
+    }
+}
+
+/// 「送信待ち」 or 「送信済み」 beside a record, in words as well as colour.
+#[component]
+pub fn SyncBadge(pending: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class="badge" class:pending=pending data-testid="sync-badge">
+            {move || if pending {
+                t_string!(i18n, badge_pending)
+            } else {
+                t_string!(i18n, badge_sent)
+            }}
+        </span>
     }
 }

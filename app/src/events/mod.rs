@@ -4,17 +4,14 @@
 //! (`routing::module_pages!`), the circulars another (`circulars::draw`).
 
 pub mod board;
-mod cache;
+pub mod cache;
 mod card;
 pub mod circulars;
-mod editor_tools;
 mod event;
 mod form;
 mod list;
 mod report;
 mod words;
-
-pub use cache::read_board_ahead;
 
 use leptos::prelude::*;
 

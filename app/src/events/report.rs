@@ -13,11 +13,11 @@ use leptos::prelude::*;
 use crate::{
     account::state::Account,
     browser,
+    components::SyncBadge,
     form::{FormError, Submit, begin_submit},
     i18n::*,
     settings,
     sync::Sync,
-    sync_bar::SyncBadge,
     tasks::spawn_owned,
 };
 

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use super::{Entry, ReadState, form::CircularForm, load};
 use crate::{
-    account::state::Account, browser, form::FormError, i18n::*, routing::Link, settings,
-    sync::Sync, sync_bar::SyncBadge, tasks::spawn_owned,
+    account::state::Account, browser, components::SyncBadge, form::FormError, i18n::*,
+    routing::Link, settings, sync::Sync, tasks::spawn_owned,
 };
 use crate::{
     components::RequireSignIn,

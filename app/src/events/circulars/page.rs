@@ -13,12 +13,12 @@ use super::{Entry, ReadState, list::ReadBadge, load, size_text};
 use crate::{
     account::state::Account,
     browser,
+    components::SyncBadge,
     form::{FormError, Submit, begin_submit},
     i18n::*,
     routing::Link,
     settings,
     sync::Sync,
-    sync_bar::SyncBadge,
     tasks::spawn_owned,
 };
 use crate::{

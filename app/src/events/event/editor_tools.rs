@@ -7,8 +7,9 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use super::{board::Listed, event::Said};
+use super::said::Said;
 use crate::{
+    events::board::Listed,
     form::{FormDone, FormError, Submit, begin_submit},
     i18n::*,
     routing::Link,

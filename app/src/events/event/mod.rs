@@ -2,7 +2,10 @@
 //! (参加申込) made on the phone first — 「送信待ち」 until the server decides, then
 //! 「参加確定」 with the check-in code to show at the door, or 「キャンセル待ち N番目」.
 //! A fair (つながるフェスタ) lists its venues and their programmes. The association's
-//! editors also get their tools (`editor_tools.rs`).
+//! editors also get their tools (`editor_tools.rs`); `said.rs` keeps what the page said.
+
+mod editor_tools;
+mod said;
 
 use std::sync::Arc;
 
@@ -13,11 +16,11 @@ use domain::{
 };
 use leptos::prelude::*;
 
+use self::{editor_tools::EditorTools, said::Said};
 use super::{
     board::{self, Board, Listed, Mine},
     cache::{Loaded, use_board},
     card::{EventBadges, EventCard},
-    editor_tools::EditorTools,
     report::ReportButton,
     words::{category_name, lang, when},
 };
@@ -79,29 +82,6 @@ fn EventView(id: String) -> impl IntoView {
             };
         };
         view! { <EventBody listed board=Arc::new(board) loaded said /> }.into_any()
-    }
-}
-
-/// What the page said after an action and the check-in code being typed: kept outside
-/// the part drawn again when the event's data changes (which an action itself causes).
-#[derive(Clone, Copy)]
-pub(super) struct Said {
-    pub(super) rsvp_error: RwSignal<Option<String>>,
-    pub(super) rsvp_done: RwSignal<Option<String>>,
-    pub(super) error: RwSignal<Option<String>>,
-    pub(super) done: RwSignal<Option<String>>,
-    pub(super) code: RwSignal<String>,
-}
-
-impl Default for Said {
-    fn default() -> Said {
-        Said {
-            rsvp_error: RwSignal::new(None),
-            rsvp_done: RwSignal::new(None),
-            error: RwSignal::new(None),
-            done: RwSignal::new(None),
-            code: RwSignal::new(String::new()),
-        }
     }
 }
 
