@@ -31,13 +31,22 @@ const modules = [
 const others = (module: string, seen: string[]) =>
   seen.filter((m) => m !== module && m !== 'shared' && m !== 'platform');
 
-test('the_home_page_fetches_no_module_chunk_and_the_platform_only_after_its_first_paint', async ({ page }) => {
+test('the_home_page_fetches_no_module_chunk_and_the_platform_and_service_worker_only_after_its_first_paint', async ({ page }) => {
   const seen = chunkLog(page);
+  // When the page asks for the service worker (which then precaches every file).
+  await page.addInitScript(() => {
+    const register = navigator.serviceWorker.register.bind(navigator.serviceWorker);
+    navigator.serviceWorker.register = (...args: Parameters<typeof register>) => {
+      (window as unknown as { registeredAt: number }).registeredAt = performance.now();
+      return register(...args);
+    };
+  });
   await page.goto('/');
   await expectHeading(page, 'ようこそ');
   await page.waitForLoadState('networkidle');
   expect(seen.filter((m) => m !== 'shared')).toEqual(['platform']);
-  const { paint, platform } = await page.evaluate(() => ({
+  const { paint, platform, worker } = await page.evaluate(() => ({
+    worker: (window as unknown as { registeredAt?: number }).registeredAt ?? null,
     paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
     platform:
       performance
@@ -47,6 +56,8 @@ test('the_home_page_fetches_no_module_chunk_and_the_platform_only_after_its_firs
   expect(paint).not.toBeNull();
   expect(platform).not.toBeNull();
   expect(platform!).toBeGreaterThan(paint!);
+  expect(worker).not.toBeNull();
+  expect(worker!).toBeGreaterThan(paint!);
 });
 
 for (const { module, path, heading, nav } of modules) {

@@ -58,10 +58,10 @@ fn Shell() -> impl IntoView {
     });
 
     let updates = Updates::new();
-    updates.register();
     let account = Account::provide(updates);
     let sync = Sync::provide(account);
-    // The rest of the app's machinery comes after the first paint (`platform`).
+    // The rest of the app's machinery comes after the first paint: the service worker
+    // (which then precaches every file) and the `platform`.
     let owner = Owner::current().unwrap_or_default();
     let start = move || {
         let owner = owner.clone();
@@ -72,7 +72,10 @@ fn Shell() -> impl IntoView {
         })
     };
     let after_paint = start.clone();
-    browser::after_first_paint(1_000, after_paint);
+    browser::after_first_paint(1_000, move || {
+        updates.register();
+        after_paint();
+    });
 
     let online = RwSignal::new(browser::is_online());
     let up = window_event_listener(ev::online, move |_| {
