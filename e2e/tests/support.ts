@@ -1,6 +1,10 @@
 // Find, act and check helpers shared by the scenarios, named for what a person does.
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export { expect };
 
@@ -70,6 +74,24 @@ export async function waitForServiceWorker(page: Page) {
         navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }),
       );
     }
+  });
+}
+
+/**
+ * Asks the browser to look for a new version of the service worker and waits until it has
+ * downloaded and precached all of it ('installed') — the moment the app promises to tell
+ * the person. On a busy machine that takes longer than any fixed wait.
+ */
+export async function findNewVersion(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const registration = (await navigator.serviceWorker.getRegistration())!;
+    await registration.update();
+    const worker = registration.installing ?? registration.waiting;
+    if (!worker) return 'no new version found';
+    while (worker.state === 'installing') {
+      await new Promise((resolve) => worker.addEventListener('statechange', resolve, { once: true }));
+    }
+    return worker.state;
   });
 }
 
@@ -190,4 +212,56 @@ export async function smallTargets(page: Page): Promise<string[]> {
       .filter(({ box }) => box.height < 48 || box.width < 48)
       .map(({ text, box }) => `${text} (${Math.round(box.width)}×${Math.round(box.height)})`),
   );
+}
+
+/** The server binary (`cargo xtask test` passes the one it built). */
+const serverBinary = process.env.TSUNAGARU_SERVER ?? path.resolve('../target/debug/server');
+
+/**
+ * A server of a test's own, on a copy of a build in a fresh folder, so that the test can
+ * deploy another version under it: `start` (again after `stop`, on the same port and
+ * database, as a deployment restarts the server), `stop`, `remove` (stops it and deletes
+ * the folder). Its port is beside the suite's server (E2E_PORT), one per worker, so two
+ * runs on one machine do not collide.
+ */
+export class OwnServer {
+  readonly work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagaru-own-'));
+  readonly dist = path.join(this.work, 'dist');
+  readonly port = Number(process.env.E2E_PORT ?? 18181) + 100 + base.info().workerIndex;
+  readonly url = `http://127.0.0.1:${this.port}`;
+  private child: ChildProcess | null = null;
+
+  constructor(build: string) {
+    fs.cpSync(build, this.dist, { recursive: true });
+  }
+
+  async start() {
+    const db = path.join(this.work, 'own.db');
+    const args = ['--addr', `127.0.0.1:${this.port}`, '--database', `sqlite://${db}`, '--dist', this.dist];
+    this.child = spawn(serverBinary, args, { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`${this.url}/api/health`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.stop();
+    throw new Error('the server did not start');
+  }
+
+  async stop() {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await exited;
+  }
+
+  async remove() {
+    await this.stop();
+    fs.rmSync(this.work, { recursive: true, force: true });
+  }
 }

@@ -24,7 +24,7 @@ pub fn build_server(root: &Path) -> Result<PathBuf> {
 }
 
 /// Cargo's target folder: `CARGO_TARGET_DIR` when set, else `target/`.
-fn target_dir(root: &Path) -> PathBuf {
+pub fn target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) if !dir.is_empty() => root.join(dir),
         _ => root.join("target"),

@@ -18,23 +18,44 @@ use crate::{html, step, wasm};
 /// Files the server may send compressed (`ServeDir::precompressed_*`).
 const COMPRESSIBLE: [&str; 7] = ["html", "js", "wasm", "css", "svg", "webmanifest", "json"];
 
+/// Builds the PWA into `dist/`.
 pub fn build(root: &Path) -> Result<()> {
+    build_into(root, &root.join("dist"), None)
+}
+
+/// Builds the PWA into `dist` (emptied first). `college_mark` is compiled into the
+/// college page (`wasm::COLLEGE_MARK`): a build that differs from the usual one only in
+/// that module's code, for the update test.
+pub fn build_into(root: &Path, dist: &Path, college_mark: Option<&str>) -> Result<()> {
     let source = root.join("app");
     let page = html::Page::read(&source.join("index.html"))?;
-    let built = wasm::build(root, &page.wasm_request()?)?;
+    let built = wasm::build(root, &page.wasm_request()?, college_mark)?;
 
-    step("writing dist/: index.html, the assets, the service worker");
-    let dist = root.join("dist");
+    step(&format!(
+        "writing {}: index.html, the assets, the service worker",
+        dist.display()
+    ));
     if dist.exists() {
-        std::fs::remove_dir_all(&dist).context("emptying dist/")?;
+        // Only ever empty an earlier build, never a folder given by mistake (`--out .`).
+        let earlier = dist.join("sw.js").exists() || std::fs::read_dir(dist)?.next().is_none();
+        if !earlier {
+            bail!(
+                "{} is not an earlier build (no sw.js): not emptying it",
+                dist.display()
+            );
+        }
+        std::fs::remove_dir_all(dist).with_context(|| format!("emptying {}", dist.display()))?;
     }
-    std::fs::create_dir_all(&dist)?;
+    std::fs::create_dir_all(dist)?;
     wasm::copy_dir(&built.dir, &dist.join(&built.folder))?;
-    page.write(&source, &dist, &built)?;
-    write_service_worker(&dist)?;
-    precompress(&dist)?;
+    page.write(&source, dist, &built)?;
+    write_service_worker(dist)?;
+    let started = std::time::Instant::now();
+    precompress(dist)?;
+    wasm::took("precompress", started);
     eprintln!(
-        "dist/{}: {} and {} chunk(s)",
+        "{}/{}: {} and {} chunk(s)",
+        dist.display(),
         built.folder,
         built.main_wasm,
         built.chunks.len()

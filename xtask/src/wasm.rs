@@ -30,6 +30,9 @@ const SPLIT_RUSTFLAGS: &str =
     r#"target.wasm32-unknown-unknown.rustflags=["--cfg=split","-Clink-args=--emit-relocs"]"#;
 /// The splitter's loader, imported by the main module's JavaScript when there are chunks.
 pub const SPLIT_LOADER: &str = "__wasm_split.js";
+/// Read by the college page at compile time (`option_env!`): a build label the update
+/// test deploys as a build whose only change is that module's code.
+pub const COLLEGE_MARK: &str = "TSUNAGARU_COLLEGE_MARK";
 /// The main module's files in the folder: `app.js` and `app_bg.wasm`.
 const OUT_NAME: &str = "app";
 
@@ -59,10 +62,12 @@ impl Built {
     }
 }
 
-pub fn build(root: &Path, request: &Request) -> Result<Built> {
+/// Builds, splits, binds and optimises the app; `college_mark`, if any, is compiled into
+/// the college page (`COLLEGE_MARK`).
+pub fn build(root: &Path, request: &Request, college_mark: Option<&str>) -> Result<Built> {
     step("building the app's WebAssembly (release, split points on)");
     let started = Instant::now();
-    let input = cargo_build(root, &request.bin)?;
+    let input = cargo_build(root, &request.bin, college_mark)?;
     took("cargo build", started);
     let work = input
         .parent()
@@ -99,16 +104,9 @@ pub fn build(root: &Path, request: &Request) -> Result<Built> {
     step("optimising each module (wasm-opt)");
     let started = Instant::now();
     let main_wasm = format!("{OUT_NAME}_bg.wasm");
-    for file in std::iter::once(&main_wasm).chain(&chunks) {
-        let path = pkg.join(file);
-        exec(
-            Command::new("wasm-opt")
-                .args(&request.wasm_opt)
-                .arg("--output")
-                .arg(&path)
-                .arg(&path),
-        )?;
-    }
+    let files: Vec<&String> = std::iter::once(&main_wasm).chain(&chunks).collect();
+    let cache = work.with_file_name("wasm-opt-cache");
+    optimise(&pkg, &files, &request.wasm_opt, &cache)?;
     took("wasm-opt", started);
 
     Ok(Built {
@@ -121,14 +119,62 @@ pub fn build(root: &Path, request: &Request) -> Result<Built> {
     })
 }
 
-fn took(what: &str, started: Instant) {
+/// Runs wasm-opt on each file of `pkg`, in place. Its output for an input it has seen in
+/// the last build (same bytes, flags and wasm-opt) is taken from `cache`: modules a
+/// change did not touch come out of the splitter byte for byte as before, so a build
+/// that changed one module (the update test's second build) optimises only that one.
+/// The cache keeps the last build's outputs only.
+fn optimise(pkg: &Path, files: &[&String], flags: &[String], cache: &Path) -> Result<()> {
+    let version = crate::output(Command::new("wasm-opt").arg("--version")).unwrap_or_default();
+    std::fs::create_dir_all(cache)?;
+    let mut used = std::collections::HashSet::new();
+    for file in files {
+        let path = pkg.join(file);
+        let mut key = Sha256::new();
+        for part in std::iter::once(&version).chain(flags) {
+            key.update(part.as_bytes());
+            key.update([0]);
+        }
+        key.update(std::fs::read(&path)?);
+        let name: String = key.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let cached = cache.join(format!("{name}.wasm"));
+        if cached.exists() {
+            eprintln!("{file}: unchanged since the last build, wasm-opt's output kept then");
+            std::fs::copy(&cached, &path)?;
+        } else {
+            exec(
+                Command::new("wasm-opt")
+                    .args(flags)
+                    .arg("--output")
+                    .arg(&path)
+                    .arg(&path),
+            )?;
+            std::fs::copy(&path, &cached)?;
+        }
+        used.insert(cached);
+    }
+    for entry in std::fs::read_dir(cache)? {
+        let path = entry?.path();
+        if !used.contains(&path) {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn took(what: &str, started: Instant) {
     eprintln!("({what}: {:.1} s)", started.elapsed().as_secs_f64());
 }
 
 /// `cargo build` of the app for the web with the split flags; the path of the linked
 /// `.wasm`, as cargo reports it.
-fn cargo_build(root: &Path, bin: &str) -> Result<PathBuf> {
+fn cargo_build(root: &Path, bin: &str, college_mark: Option<&str>) -> Result<PathBuf> {
     let mut command = Command::new("cargo");
+    // Set only when asked, never inherited: the usual build has no mark.
+    command.env_remove(COLLEGE_MARK);
+    if let Some(mark) = college_mark {
+        command.env(COLLEGE_MARK, mark);
+    }
     command
         .args(["build", "--release", "--locked", "--target", TARGET])
         .args([
@@ -143,8 +189,9 @@ fn cargo_build(root: &Path, bin: &str) -> Result<PathBuf> {
         .current_dir(root)
         .env("PATH", install::tool_path())
         .stdout(Stdio::piped());
+    let env_text = college_mark.map_or(String::new(), |m| format!("{COLLEGE_MARK}={m} "));
     eprintln!(
-        "$ cargo build --release --target {TARGET} --package app --bin {bin} (+ split flags)"
+        "$ {env_text}cargo build --release --target {TARGET} --package app --bin {bin} (+ split flags)"
     );
     let mut child = command.spawn().context("could not start cargo")?;
     let stdout = child.stdout.take().context("no stdout")?;
