@@ -59,6 +59,11 @@ pub enum ErrorCode {
     BirthDateInvalid,
     /// A handbook note must be 1–2000 characters.
     NoteInvalid,
+    /// Pregnancy dates that cannot be true: a last period in the future, a due date not
+    /// after it or more than 45 weeks after it, a due date too far ahead.
+    PregnancyDatesInvalid,
+    /// A height or weight that cannot be an adult's (a slip of units or digits).
+    BodySizeInvalid,
     /// The invite code is unknown, used or expired.
     InviteInvalid,
     /// The user already belongs to this family or association.
@@ -98,7 +103,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 42] = [
+    pub const ALL: [ErrorCode; 44] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -123,6 +128,8 @@ impl ErrorCode {
         ErrorCode::ChildNameInvalid,
         ErrorCode::BirthDateInvalid,
         ErrorCode::NoteInvalid,
+        ErrorCode::PregnancyDatesInvalid,
+        ErrorCode::BodySizeInvalid,
         ErrorCode::InviteInvalid,
         ErrorCode::AlreadyMember,
         ErrorCode::LastGuardian,
@@ -170,6 +177,8 @@ impl ErrorCode {
             ErrorCode::ChildNameInvalid => 422,
             ErrorCode::BirthDateInvalid => 422,
             ErrorCode::NoteInvalid => 422,
+            ErrorCode::PregnancyDatesInvalid => 422,
+            ErrorCode::BodySizeInvalid => 422,
             ErrorCode::InviteInvalid => 422,
             ErrorCode::AlreadyMember => 409,
             ErrorCode::LastGuardian => 409,
@@ -292,6 +301,16 @@ impl ErrorCode {
             (ErrorCode::BirthDateInvalid, Lang::En) => "Enter a real date of birth (or due date).",
             (ErrorCode::NoteInvalid, Lang::Ja) => "記録は1〜2000文字で書いてください。",
             (ErrorCode::NoteInvalid, Lang::En) => "Write a note of 1 to 2,000 characters.",
+            (ErrorCode::PregnancyDatesInvalid, Lang::Ja) => {
+                "最終月経の開始日と出産予定日を確かめてください。"
+            }
+            (ErrorCode::PregnancyDatesInvalid, Lang::En) => {
+                "Check the first day of the last period and the due date."
+            }
+            (ErrorCode::BodySizeInvalid, Lang::Ja) => "身長（cm）と体重（kg）を確かめてください。",
+            (ErrorCode::BodySizeInvalid, Lang::En) => {
+                "Check the height (in cm) and the weight (in kg)."
+            }
             (ErrorCode::InviteInvalid, Lang::Ja) => {
                 "招待コードが正しくないか、期限が切れています。家族にもう一度発行してもらってください。"
             }
