@@ -2,6 +2,8 @@
 //! page a paper 母子手帳 keeps for the family's own words; checkups, growth and vaccines
 //! arrive with the handbook issue.
 
+pub mod vaccinations;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ErrorCode;
