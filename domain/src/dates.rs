@@ -64,6 +64,37 @@ impl Day {
         Day::from_days(self.days_from_epoch() + days)
     }
 
+    /// The day `months` calendar months later (earlier if negative), as Japanese law counts
+    /// ages and periods (年齢計算ニ関スル法律, 民法 143 条): the same day of the month, so
+    /// "生後2か月" of a child born 2024-05-15 is 2024-07-15. When that month has no such day,
+    /// the period ends on the month's last day and the next period starts the day after, so
+    /// the answer is the 1st of the following month: 2024-01-31 plus one month is
+    /// 2024-03-01, 2024-02-29 plus twelve months is 2025-03-01.
+    pub fn add_months(self, months: i32) -> Day {
+        let index = i64::from(self.year) * 12 + i64::from(self.month) - 1 + i64::from(months);
+        let year = index.div_euclid(12) as i32;
+        let month = index.rem_euclid(12) as u32 + 1;
+        if self.day <= days_in_month(year, month) {
+            Day {
+                year,
+                month,
+                day: self.day,
+            }
+        } else if month == 12 {
+            Day {
+                year: year + 1,
+                month: 1,
+                day: 1,
+            }
+        } else {
+            Day {
+                year,
+                month: month + 1,
+                day: 1,
+            }
+        }
+    }
+
     /// 0 = Sunday … 6 = Saturday.
     pub fn weekday(self) -> u32 {
         (self.days_from_epoch() + 4).rem_euclid(7) as u32
@@ -121,5 +152,20 @@ mod tests {
         assert_eq!(parse_time("09:30"), Some(570));
         assert_eq!(parse_time("24:00"), None);
         assert_eq!(parse_time("9:30"), None);
+    }
+
+    #[test]
+    fn months_keep_the_day_or_roll_to_the_first() {
+        let add = |d: &str, m| Day::parse(d).unwrap().add_months(m).to_string();
+        assert_eq!(add("2024-05-15", 2), "2024-07-15");
+        assert_eq!(add("2024-05-15", 90), "2031-11-15");
+        assert_eq!(add("2024-01-31", 1), "2024-03-01");
+        assert_eq!(add("2023-01-29", 1), "2023-03-01", "no 29 February in 2023");
+        assert_eq!(add("2024-01-29", 1), "2024-02-29");
+        assert_eq!(add("2024-02-29", 12), "2025-03-01");
+        assert_eq!(add("2024-10-31", 2), "2024-12-31");
+        assert_eq!(add("2024-12-31", 2), "2025-03-01");
+        assert_eq!(add("2024-11-30", -1), "2024-10-30");
+        assert_eq!(add("2024-03-31", 0), "2024-03-31");
     }
 }
