@@ -13,6 +13,7 @@ use std::{
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
+use crate::files::{copy_dir, files_under};
 use crate::{html, step, wasm};
 
 /// Files the server may send compressed (`ServeDir::precompressed_*`).
@@ -47,7 +48,7 @@ pub fn build_into(root: &Path, dist: &Path, college_mark: Option<&str>) -> Resul
         std::fs::remove_dir_all(dist).with_context(|| format!("emptying {}", dist.display()))?;
     }
     std::fs::create_dir_all(dist)?;
-    wasm::copy_dir(&built.dir, &dist.join(&built.folder))?;
+    copy_dir(&built.dir, &dist.join(&built.folder))?;
     page.write(&source, dist, &built)?;
     write_service_worker(dist)?;
     let started = std::time::Instant::now();
@@ -61,29 +62,6 @@ pub fn build_into(root: &Path, dist: &Path, college_mark: Option<&str>) -> Resul
         built.chunks.len()
     );
     Ok(())
-}
-
-/// Every file under `dir`, as paths relative to it with `/` (`pkg-…/app.js`), sorted.
-pub fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
-    let mut files = Vec::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                folders.push(path);
-                continue;
-            }
-            let relative = path.strip_prefix(dir)?;
-            let parts: Vec<_> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect();
-            files.push((parts.join("/"), path));
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// Every file of the build, as site paths (`/pkg-…/app_bg.wasm`), sorted; not the

@@ -174,7 +174,7 @@ fn copy_hashed(source: &Path, dist: &Path) -> Result<String> {
 fn copy_to_root(source: &Path, dist: &Path) -> Result<()> {
     let target: PathBuf = dist.join(source.file_name().context("no file name")?);
     if source.is_dir() {
-        wasm::copy_dir(source, &target)
+        crate::files::copy_dir(source, &target)
     } else {
         std::fs::copy(source, &target)
             .map(|_| ())

@@ -16,6 +16,7 @@
 
 mod bench;
 mod dist;
+mod files;
 mod html;
 mod install;
 mod postgres;

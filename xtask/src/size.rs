@@ -10,7 +10,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::dist::{brotli, files_under, gzip};
+use crate::dist::{brotli, gzip};
+use crate::files::files_under;
 
 const BUDGET_GZIP_BYTES: usize = 200 * 1000;
 const CHUNK_BUDGET_GZIP_BYTES: usize = 150 * 1000;

@@ -262,7 +262,7 @@ fn print_prefetch_map(map: &HashMap<String, Vec<String>>) {
 /// 16 hex digits of a SHA-256 over every file of the folder (path and content).
 fn folder_hash(folder: &Path) -> Result<String> {
     let mut hash = Sha256::new();
-    for (name, path) in crate::dist::files_under(folder)? {
+    for (name, path) in crate::files::files_under(folder)? {
         let data = std::fs::read(&path)?;
         hash.update(name.as_bytes());
         hash.update([0]);
@@ -273,19 +273,4 @@ fn folder_hash(folder: &Path) -> Result<String> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
-}
-
-/// Copies every file of `from` (recursively) into `to`.
-pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let path = entry?.path();
-        let target = to.join(path.file_name().context("no file name")?);
-        if path.is_dir() {
-            copy_dir(&path, &target)?;
-        } else {
-            std::fs::copy(&path, &target).with_context(|| format!("copying {}", path.display()))?;
-        }
-    }
-    Ok(())
 }

@@ -1,15 +1,42 @@
 //! From the two CSV files to `Rules`: every column read, every phrase understood, and the
 //! numbers the files state twice (a phrase and a column) checked against each other.
 
+use std::sync::OnceLock;
+
 use super::csv::Table;
 use super::phrases::{self, StdInterval, Timing};
 use super::rules::{
     Age, Anchor, BOOSTER_NOT_BEFORE, Deadline, DoseRule, INJECTED_LIVE, Interval, IntervalRange,
-    Part, Phase, Product, Rules, SUPERSEDED, Until, Vaccine, Variant,
+    Part, Phase, Product, Rules, SUPERSEDED, Until, VERSION, Vaccine, Variant,
 };
 use crate::dates::Day;
 
-pub(super) fn rules(version: &str, vaccines_csv: &str, doses_csv: &str) -> Result<Rules, String> {
+const VACCINES_CSV: &str = include_str!("../../../data/jp_routine_vaccines_2024_2025.csv");
+const DOSES_CSV: &str = include_str!("../../../data/jp_routine_immunization_doses_2024_2025.csv");
+
+impl Rules {
+    /// Reads the two files. Errors name the line and what was not understood.
+    pub fn parse(version: &str, vaccines_csv: &str, doses_csv: &str) -> Result<Rules, String> {
+        read_rules(version, vaccines_csv, doses_csv)
+    }
+}
+
+/// The shipped rules, read once. The files are compiled in and a test reads them, so a
+/// broken file fails `cargo test`: the `expect` below is never reached by a user.
+pub fn rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        Rules::parse(VERSION, VACCINES_CSV, DOSES_CSV).expect("the shipped rules parse (tested)")
+    })
+}
+
+/// The shipped files, for tests.
+#[cfg(test)]
+pub(super) fn shipped() -> (&'static str, &'static str) {
+    (VACCINES_CSV, DOSES_CSV)
+}
+
+fn read_rules(version: &str, vaccines_csv: &str, doses_csv: &str) -> Result<Rules, String> {
     let mut read = read_vaccines(vaccines_csv)?;
     read_doses(doses_csv, &mut read)?;
     let vaccines: Vec<Vaccine> = read.into_iter().map(|r| r.vaccine).collect();

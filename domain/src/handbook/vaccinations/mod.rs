@@ -31,10 +31,11 @@ mod tests_props;
 
 use serde::{Deserialize, Serialize};
 
+pub use build::rules;
 pub use rules::{
     Age, Amount, Anchor, BOOSTER_NOT_BEFORE, Deadline, DoseRule, INJECTED_LIVE, Interval,
     IntervalRange, LIVE_GAP, Part, Phase, Product, Rules, SUPERSEDED, Until, VERSION, Vaccine,
-    Variant, rules,
+    Variant,
 };
 
 use crate::dates::Day;

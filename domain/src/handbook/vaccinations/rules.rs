@@ -5,12 +5,7 @@
 //! (`phrases.rs`); the few rules the files do not carry are the constants below, each with
 //! the national rule it comes from.
 
-use std::sync::OnceLock;
-
 use crate::dates::Day;
-
-const VACCINES_CSV: &str = include_str!("../../../data/jp_routine_vaccines_2024_2025.csv");
-const DOSES_CSV: &str = include_str!("../../../data/jp_routine_immunization_doses_2024_2025.csv");
 
 /// The shipped rules' version: the data files' name.
 pub const VERSION: &str = "jp_routine_2024_2025";
@@ -258,24 +253,4 @@ impl Rules {
     pub fn vaccine(&self, id: &str) -> Option<&Vaccine> {
         self.vaccines.iter().find(|v| v.id == id)
     }
-
-    /// Reads the two files. Errors name the line and what was not understood.
-    pub fn parse(version: &str, vaccines_csv: &str, doses_csv: &str) -> Result<Rules, String> {
-        super::build::rules(version, vaccines_csv, doses_csv)
-    }
-}
-
-/// The shipped rules, read once. The files are compiled in and a test reads them, so a
-/// broken file fails `cargo test`: the `expect` below is never reached by a user.
-pub fn rules() -> &'static Rules {
-    static RULES: OnceLock<Rules> = OnceLock::new();
-    RULES.get_or_init(|| {
-        Rules::parse(VERSION, VACCINES_CSV, DOSES_CSV).expect("the shipped rules parse (tested)")
-    })
-}
-
-/// The shipped files, for tests.
-#[cfg(test)]
-pub(super) fn shipped() -> (&'static str, &'static str) {
-    (VACCINES_CSV, DOSES_CSV)
 }

@@ -1,7 +1,7 @@
 //! The shipped data parses into the rules the files state; broken files are errors;
 //! records are checked for shape and travel as JSON.
 
-use super::rules::shipped;
+use super::build::shipped;
 use super::*;
 
 fn d(text: &str) -> Day {
