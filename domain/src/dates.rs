@@ -132,6 +132,22 @@ pub fn parse_time(text: &str) -> Option<u32> {
     (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
+/// `Day` as `YYYY-MM-DD` in JSON: `#[serde(with = "ymd")]`.
+pub mod ymd {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    use super::Day;
+
+    pub fn serialize<S: Serializer>(day: &Day, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(day)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
+        let text = String::deserialize(d)?;
+        Day::parse(&text).ok_or_else(|| D::Error::custom("expected YYYY-MM-DD"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

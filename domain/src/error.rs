@@ -64,6 +64,18 @@ pub enum ErrorCode {
     PregnancyDatesInvalid,
     /// A height or weight that cannot be an adult's (a slip of units or digits).
     BodySizeInvalid,
+    /// A birth record with a size no newborn has, a time that is not HH:MM, or a gestation
+    /// outside 22–45 weeks.
+    BirthRecordInvalid,
+    /// A birth record for a child whose day of birth is still to come.
+    BirthInFuture,
+    /// A growth measurement with no value, or a value no young child has.
+    MeasurementInvalid,
+    /// A measurement dated before the birth or after today.
+    MeasurementDateInvalid,
+    /// A vaccination record the rules do not know (vaccine, dose number or product), or
+    /// a lot number or facility too long.
+    DoseInvalid,
     /// The invite code is unknown, used or expired.
     InviteInvalid,
     /// The user already belongs to this family or association.
@@ -103,7 +115,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 44] = [
+    pub const ALL: [ErrorCode; 49] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -130,6 +142,11 @@ impl ErrorCode {
         ErrorCode::NoteInvalid,
         ErrorCode::PregnancyDatesInvalid,
         ErrorCode::BodySizeInvalid,
+        ErrorCode::BirthRecordInvalid,
+        ErrorCode::BirthInFuture,
+        ErrorCode::MeasurementInvalid,
+        ErrorCode::MeasurementDateInvalid,
+        ErrorCode::DoseInvalid,
         ErrorCode::InviteInvalid,
         ErrorCode::AlreadyMember,
         ErrorCode::LastGuardian,
@@ -179,6 +196,11 @@ impl ErrorCode {
             ErrorCode::NoteInvalid => 422,
             ErrorCode::PregnancyDatesInvalid => 422,
             ErrorCode::BodySizeInvalid => 422,
+            ErrorCode::BirthRecordInvalid => 422,
+            ErrorCode::BirthInFuture => 422,
+            ErrorCode::MeasurementInvalid => 422,
+            ErrorCode::MeasurementDateInvalid => 422,
+            ErrorCode::DoseInvalid => 422,
             ErrorCode::InviteInvalid => 422,
             ErrorCode::AlreadyMember => 409,
             ErrorCode::LastGuardian => 409,
@@ -310,6 +332,36 @@ impl ErrorCode {
             (ErrorCode::BodySizeInvalid, Lang::Ja) => "身長（cm）と体重（kg）を確かめてください。",
             (ErrorCode::BodySizeInvalid, Lang::En) => {
                 "Check the height (in cm) and the weight (in kg)."
+            }
+            (ErrorCode::BirthRecordInvalid, Lang::Ja) => {
+                "出生時の体重（g）・身長・頭囲・胸囲（cm）と在胎週数を確かめてください。"
+            }
+            (ErrorCode::BirthRecordInvalid, Lang::En) => {
+                "Check the birth weight (g), length, head and chest (cm) and the weeks of pregnancy."
+            }
+            (ErrorCode::BirthInFuture, Lang::Ja) => {
+                "生まれる前の日付です。出生時の記録は生まれた後に入力してください。"
+            }
+            (ErrorCode::BirthInFuture, Lang::En) => {
+                "The birth day is still to come. Enter the birth record after the birth."
+            }
+            (ErrorCode::MeasurementInvalid, Lang::Ja) => {
+                "体重（kg）・身長（cm）・頭囲（cm）のどれかを、正しい単位で入力してください。"
+            }
+            (ErrorCode::MeasurementInvalid, Lang::En) => {
+                "Enter a weight (kg), length (cm) or head size (cm) in the right unit."
+            }
+            (ErrorCode::MeasurementDateInvalid, Lang::Ja) => {
+                "測った日は、生まれた日から今日までの日にしてください。"
+            }
+            (ErrorCode::MeasurementDateInvalid, Lang::En) => {
+                "The day measured must be between the birth and today."
+            }
+            (ErrorCode::DoseInvalid, Lang::Ja) => {
+                "ワクチンの種類・回数・ロット番号を確かめてください。"
+            }
+            (ErrorCode::DoseInvalid, Lang::En) => {
+                "Check the vaccine, the dose number and the lot number."
             }
             (ErrorCode::InviteInvalid, Lang::Ja) => {
                 "招待コードが正しくないか、期限が切れています。家族にもう一度発行してもらってください。"

@@ -462,7 +462,7 @@ fn apply(
             if text.len() > BODY_LIMIT || !collection_ok {
                 return Ok(refused(Refusal::Validation));
             }
-            if let Err(reason) = collections::check(collection, scope, body) {
+            if let Err(reason) = collections::check(collection, id, scope, body) {
                 return Ok(refused(reason));
             }
             if collection == CIRCULAR_COLLECTION && !attachment_ok(&batch.attachments, body) {

@@ -4,6 +4,7 @@
 
 pub mod growth;
 pub mod pregnancy;
+pub mod records;
 pub mod vaccinations;
 
 use serde::{Deserialize, Serialize};

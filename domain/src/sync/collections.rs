@@ -8,25 +8,63 @@ use serde_json::Value;
 use super::protocol::{Refusal, Scope};
 use crate::circulars::{CIRCULAR_COLLECTION, Circular};
 use crate::events::{EVENT_COLLECTION, Event};
+use crate::handbook::records::{
+    BIRTH_COLLECTION, BIRTH_ID_PREFIX, Birth, DOSE_COLLECTION, MEASUREMENT_COLLECTION, Measurement,
+};
+use crate::handbook::vaccinations::DoseRecord;
 use crate::handbook::{NOTE_COLLECTION, Note};
 
 /// The collections a client may put; the others are written by the server only.
-pub const CLIENT_COLLECTIONS: [&str; 3] = [NOTE_COLLECTION, EVENT_COLLECTION, CIRCULAR_COLLECTION];
+pub const CLIENT_COLLECTIONS: [&str; 6] = [
+    NOTE_COLLECTION,
+    BIRTH_COLLECTION,
+    MEASUREMENT_COLLECTION,
+    DOSE_COLLECTION,
+    EVENT_COLLECTION,
+    CIRCULAR_COLLECTION,
+];
 
-/// Checks a body for its collection and scope.
-pub fn check(collection: &str, scope: &Scope, body: &Value) -> Result<(), Refusal> {
+/// The handbook's collections: health data, always in a family's scope.
+pub const HANDBOOK_COLLECTIONS: [&str; 4] = [
+    NOTE_COLLECTION,
+    BIRTH_COLLECTION,
+    MEASUREMENT_COLLECTION,
+    DOSE_COLLECTION,
+];
+
+/// Checks a body for its collection, id and scope.
+pub fn check(collection: &str, id: &str, scope: &Scope, body: &Value) -> Result<(), Refusal> {
     if super::commands::written_by_commands(collection) {
         return Err(Refusal::Permission);
     }
+    let (kind, scope_id) = scope.parts();
+    if HANDBOOK_COLLECTIONS.contains(&collection) && (kind != "family" || scope_id.is_empty()) {
+        return Err(Refusal::Validation);
+    }
+    // One birth record per handbook, under the id derived from the family: no other
+    // record may take that id, and a birth record takes no other.
+    let birth_id = id.strip_prefix(BIRTH_ID_PREFIX);
+    if (collection == BIRTH_COLLECTION) != (birth_id.is_some())
+        || birth_id.is_some_and(|f| f != scope_id)
+    {
+        return Err(Refusal::Validation);
+    }
+    fn read<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, Refusal> {
+        serde_json::from_value(body.clone()).map_err(|_| Refusal::Validation)
+    }
     match collection {
-        NOTE_COLLECTION => {
-            if scope.parts().0 != "family" {
-                return Err(Refusal::Validation);
-            }
-            let note: Note =
-                serde_json::from_value(body.clone()).map_err(|_| Refusal::Validation)?;
-            note.validate().map_err(|_| Refusal::Validation)
-        }
+        NOTE_COLLECTION => read::<Note>(body)?
+            .validate()
+            .map_err(|_| Refusal::Validation),
+        BIRTH_COLLECTION => read::<Birth>(body)?
+            .validate()
+            .map_err(|_| Refusal::Validation),
+        MEASUREMENT_COLLECTION => read::<Measurement>(body)?
+            .validate()
+            .map_err(|_| Refusal::Validation),
+        DOSE_COLLECTION => read::<DoseRecord>(body)?
+            .validate()
+            .map_err(|_| Refusal::Validation),
         EVENT_COLLECTION => {
             let event: Event =
                 serde_json::from_value(body.clone()).map_err(|_| Refusal::Validation)?;
@@ -62,33 +100,34 @@ mod tests {
     fn notes_live_in_a_family_and_must_be_valid() {
         let family = Scope::of("family", "f1");
         let good = json!({"text": "熱なし", "written_on": "2026-11-27", "author": "花子"});
-        assert_eq!(check(NOTE_COLLECTION, &family, &good), Ok(()));
+        assert_eq!(check(NOTE_COLLECTION, "r1", &family, &good), Ok(()));
         assert_eq!(
-            check(NOTE_COLLECTION, &Scope::public(), &good),
+            check(NOTE_COLLECTION, "r1", &Scope::public(), &good),
             Err(Refusal::Validation)
         );
         let extra = json!({"text": "x", "written_on": "2026-11-27", "author": "花子", "x": 1});
         assert_eq!(
-            check(NOTE_COLLECTION, &family, &extra),
+            check(NOTE_COLLECTION, "r1", &family, &extra),
             Err(Refusal::Validation)
         );
         let empty = json!({"text": "", "written_on": "2026-11-27", "author": "花子"});
         assert_eq!(
-            check(NOTE_COLLECTION, &family, &empty),
+            check(NOTE_COLLECTION, "r1", &family, &empty),
             Err(Refusal::Validation)
         );
         assert_eq!(
-            check(crate::events::RSVP_COLLECTION, &family, &json!({})),
+            check(crate::events::RSVP_COLLECTION, "r1", &family, &json!({})),
             Err(Refusal::Permission),
             "only the server writes RSVPs"
         );
         assert_eq!(
-            check("other", &family, &json!([1])),
+            check("other", "r1", &family, &json!([1])),
             Err(Refusal::Validation)
         );
         assert_eq!(
             check(
                 "anything_at_all",
+                "r1",
                 &Scope::of("user", "u1"),
                 &json!({"x": 1})
             ),
@@ -101,21 +140,21 @@ mod tests {
     fn circulars_live_in_their_own_associations_scope() {
         let body = json!({"association_id": "a1", "title": "回覧", "posted_on": "2026-11-27"});
         let own = Scope::of("association", "a1");
-        assert_eq!(check(CIRCULAR_COLLECTION, &own, &body), Ok(()));
+        assert_eq!(check(CIRCULAR_COLLECTION, "r1", &own, &body), Ok(()));
         for scope in [
             Scope::of("association", "a2"),
             Scope::of("editors", "a1"),
             Scope::public(),
         ] {
             assert_eq!(
-                check(CIRCULAR_COLLECTION, &scope, &body),
+                check(CIRCULAR_COLLECTION, "r1", &scope, &body),
                 Err(Refusal::Validation),
                 "{scope:?}"
             );
         }
         let untitled = json!({"association_id": "a1", "title": "", "posted_on": "2026-11-27"});
         assert_eq!(
-            check(CIRCULAR_COLLECTION, &own, &untitled),
+            check(CIRCULAR_COLLECTION, "r1", &own, &untitled),
             Err(Refusal::Validation)
         );
         for server_only in [
@@ -124,9 +163,72 @@ mod tests {
             crate::circulars::READERS_COLLECTION,
         ] {
             assert_eq!(
-                check(server_only, &own, &json!({})),
+                check(server_only, "r1", &own, &json!({})),
                 Err(Refusal::Permission)
             );
         }
+    }
+
+    #[test]
+    fn handbook_records_live_in_a_family_and_the_birth_record_under_its_own_id() {
+        let family = Scope::of("family", "f1");
+        let birth = json!({"sex": "female", "weight_g": 3120, "gestation": 275});
+        assert_eq!(check(BIRTH_COLLECTION, "birth-f1", &family, &birth), Ok(()));
+        for (id, scope) in [
+            ("birth-f2", family.clone()),
+            ("r1", family.clone()),
+            ("birth-f1", Scope::of("user", "f1")),
+            ("birth-", Scope::of("family", "")),
+        ] {
+            assert_eq!(
+                check(BIRTH_COLLECTION, id, &scope, &birth),
+                Err(Refusal::Validation),
+                "{id} in {scope:?}"
+            );
+        }
+        let note = json!({"text": "熱なし", "written_on": "2026-11-27", "author": "花子"});
+        assert_eq!(
+            check(NOTE_COLLECTION, "birth-f1", &family, &note),
+            Err(Refusal::Validation),
+            "no other record takes the birth record's id"
+        );
+        let heavy = json!({"sex": "male", "weight_g": 50000});
+        assert_eq!(
+            check(BIRTH_COLLECTION, "birth-f1", &family, &heavy),
+            Err(Refusal::Validation),
+            "50 kg is no newborn"
+        );
+
+        let measured = json!({"measured_on": "2026-06-01", "weight_g": 7400, "length_mm": 672});
+        assert_eq!(
+            check(MEASUREMENT_COLLECTION, "m1", &family, &measured),
+            Ok(())
+        );
+        assert_eq!(
+            check(MEASUREMENT_COLLECTION, "m1", &Scope::public(), &measured),
+            Err(Refusal::Validation)
+        );
+        let nothing = json!({"measured_on": "2026-06-01"});
+        assert_eq!(
+            check(MEASUREMENT_COLLECTION, "m1", &family, &nothing),
+            Err(Refusal::Validation)
+        );
+
+        let dose = json!({"date": "2026-03-01", "vaccine": "hepb", "dose": 1, "lot_number": "A12"});
+        assert_eq!(check(DOSE_COLLECTION, "d1", &family, &dose), Ok(()));
+        let unknown = json!({"date": "2026-03-01", "vaccine": "nonsense", "dose": 1});
+        assert_eq!(
+            check(DOSE_COLLECTION, "d1", &family, &unknown),
+            Err(Refusal::Validation)
+        );
+        assert_eq!(
+            check(
+                DOSE_COLLECTION,
+                "d1",
+                &Scope::of("association", "a1"),
+                &dose
+            ),
+            Err(Refusal::Validation)
+        );
     }
 }

@@ -38,7 +38,7 @@ pub use rules::{
     Variant,
 };
 
-use crate::dates::Day;
+use crate::dates::{Day, ymd};
 
 /// Rotavirus is one course of one product: Rotarix (2 doses) or RotaTeq (3). Both rows'
 /// `notes_ja` say "原則として同一製剤で完了"; which ids form the choice is written here.
@@ -238,20 +238,4 @@ pub fn schedule(birth: Day, records: &[DoseRecord], today: Day) -> Vec<DoseStatu
 /// `records` already saved (leave `record` itself out of them). Empty: nothing.
 pub fn check(record: &DoseRecord, birth: Day, records: &[DoseRecord]) -> Vec<Warning> {
     check::check(rules(), record, birth, records)
-}
-
-/// `Day` as `YYYY-MM-DD` in JSON.
-mod ymd {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-
-    use crate::dates::Day;
-
-    pub fn serialize<S: Serializer>(day: &Day, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(day)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
-        let text = String::deserialize(d)?;
-        Day::parse(&text).ok_or_else(|| D::Error::custom("expected YYYY-MM-DD"))
-    }
 }
