@@ -23,6 +23,11 @@ pub enum Page {
     Account,
     /// `/families/{id}`: one child's family.
     Family(Id),
+    /// `/handbook/{family id}/growth`: one child's birth record, growth chart and
+    /// measurements.
+    ChildGrowth(Id),
+    /// `/handbook/{family id}/vaccines`: one child's vaccination schedule and records.
+    ChildVaccines(Id),
     /// `/events/{id}`: one event (or a fair and its programmes).
     Event(Id),
     /// `/events/new`: an editor writes a new event.
@@ -70,7 +75,12 @@ impl Page {
             Page::Account => "/account",
             Page::Admin => "/admin",
             Page::NotFound => "/not-found",
-            Page::Family(_) | Page::Event(_) | Page::EventEdit(_) | Page::Circular(_) => {
+            Page::Family(_)
+            | Page::ChildGrowth(_)
+            | Page::ChildVaccines(_)
+            | Page::Event(_)
+            | Page::EventEdit(_)
+            | Page::Circular(_) => {
                 return None;
             }
         })
@@ -79,6 +89,8 @@ impl Page {
     pub fn path(self) -> String {
         match self {
             Page::Family(id) => format!("/families/{id}"),
+            Page::ChildGrowth(id) => format!("/handbook/{id}/growth"),
+            Page::ChildVaccines(id) => format!("/handbook/{id}/vaccines"),
             Page::Event(id) => format!("/events/{id}"),
             Page::EventEdit(id) => format!("/events/{id}/edit"),
             Page::Circular(id) => format!("/circulars/{id}"),
@@ -92,6 +104,14 @@ impl Page {
         let path = if path.is_empty() { "/" } else { path };
         if let Some(id) = path.strip_prefix("/families/") {
             return Id::parse(id).map_or(Page::NotFound, Page::Family);
+        }
+        if let Some(rest) = path.strip_prefix("/handbook/") {
+            let (id, section) = rest.split_once('/').unwrap_or((rest, ""));
+            return match (Id::parse(id), section) {
+                (Some(id), "growth") => Page::ChildGrowth(id),
+                (Some(id), "vaccines") => Page::ChildVaccines(id),
+                _ => Page::NotFound,
+            };
         }
         if let Some(id) = path
             .strip_prefix("/events/")
@@ -121,6 +141,8 @@ impl Page {
         match self {
             Page::Home => t_string!(i18n, home_title).to_string(),
             Page::Handbook => t_string!(i18n, handbook_title).to_string(),
+            Page::ChildGrowth(_) => t_string!(i18n, growth_title).to_string(),
+            Page::ChildVaccines(_) => t_string!(i18n, vaccines_title).to_string(),
             Page::Events => t_string!(i18n, events_title).to_string(),
             Page::Event(_) => t_string!(i18n, event_title).to_string(),
             Page::EventNew => t_string!(i18n, event_new_title).to_string(),
@@ -321,6 +343,8 @@ mod tests {
         let id = Id::parse(FAMILY).unwrap();
         let with_ids = [
             Page::Family(id),
+            Page::ChildGrowth(id),
+            Page::ChildVaccines(id),
             Page::Event(id),
             Page::EventEdit(id),
             Page::Circular(id),
@@ -354,5 +378,13 @@ mod tests {
         assert_eq!(Page::from_path("/events/"), Page::Events);
         assert_eq!(Page::from_path("/nowhere"), Page::NotFound);
         assert_eq!(Page::from_path("/events/extra"), Page::NotFound);
+        assert_eq!(
+            Page::from_path(&format!("/handbook/{FAMILY}/elsewhere")),
+            Page::NotFound
+        );
+        assert_eq!(
+            Page::from_path(&format!("/handbook/{FAMILY}")),
+            Page::NotFound
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! 電子母子手帳: the mother–child health handbook. Its pages are a WASM chunk of
 //! their own (`routing::module_pages!`).
 
+mod growth;
 mod page;
+mod vaccines;
 
 use leptos::prelude::*;
 
@@ -12,6 +14,14 @@ crate::module_pages!(handbook, pages);
 fn pages(page: Page) -> AnyView {
     match page {
         Page::Handbook => page::Handbook().into_any(),
+        Page::ChildGrowth(family) => growth::ChildGrowth(growth::ChildGrowthProps {
+            family: family.to_string(),
+        })
+        .into_any(),
+        Page::ChildVaccines(family) => vaccines::ChildVaccines(vaccines::ChildVaccinesProps {
+            family: family.to_string(),
+        })
+        .into_any(),
         _ => crate::components::not_found::NotFound().into_any(),
     }
 }

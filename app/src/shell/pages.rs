@@ -30,7 +30,9 @@ impl Module {
     pub fn of(page: Page) -> Option<Module> {
         match page {
             Page::Home | Page::Settings | Page::Install | Page::NotFound => None,
-            Page::Handbook => Some(Module::Handbook),
+            Page::Handbook | Page::ChildGrowth(_) | Page::ChildVaccines(_) => {
+                Some(Module::Handbook)
+            }
             Page::Events | Page::Event(_) | Page::EventNew | Page::EventEdit(_) => {
                 Some(Module::Events)
             }
