@@ -148,6 +148,29 @@ pub mod ymd {
     }
 }
 
+/// `Option<Day>` as `YYYY-MM-DD` or absent: `#[serde(default, with = "ymd_option")]`.
+pub mod ymd_option {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    use super::Day;
+
+    pub fn serialize<S: Serializer>(day: &Option<Day>, s: S) -> Result<S::Ok, S::Error> {
+        match day {
+            Some(day) => s.collect_str(day),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Day>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(text) => Day::parse(&text)
+                .map(Some)
+                .ok_or_else(|| D::Error::custom("expected YYYY-MM-DD")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,6 +76,12 @@ pub enum ErrorCode {
     /// A vaccination record the rules do not know (vaccine, dose number or product), or
     /// a lot number or facility too long.
     DoseInvalid,
+    /// A lab result out of its range (a rubella HI titre that is not a doubling from 8,
+    /// a haemoglobin outside 3–25 g/dL).
+    LabResultInvalid,
+    /// A 妊婦健診 record with a value no pregnant woman has (a slip of units), a blood
+    /// pressure whose upper number is not above the lower, or a next visit not after it.
+    PrenatalVisitInvalid,
     /// The invite code is unknown, used or expired.
     InviteInvalid,
     /// The user already belongs to this family or association.
@@ -115,7 +121,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 49] = [
+    pub const ALL: [ErrorCode; 51] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -147,6 +153,8 @@ impl ErrorCode {
         ErrorCode::MeasurementInvalid,
         ErrorCode::MeasurementDateInvalid,
         ErrorCode::DoseInvalid,
+        ErrorCode::LabResultInvalid,
+        ErrorCode::PrenatalVisitInvalid,
         ErrorCode::InviteInvalid,
         ErrorCode::AlreadyMember,
         ErrorCode::LastGuardian,
@@ -201,6 +209,8 @@ impl ErrorCode {
             ErrorCode::MeasurementInvalid => 422,
             ErrorCode::MeasurementDateInvalid => 422,
             ErrorCode::DoseInvalid => 422,
+            ErrorCode::LabResultInvalid => 422,
+            ErrorCode::PrenatalVisitInvalid => 422,
             ErrorCode::InviteInvalid => 422,
             ErrorCode::AlreadyMember => 409,
             ErrorCode::LastGuardian => 409,
@@ -362,6 +372,18 @@ impl ErrorCode {
             }
             (ErrorCode::DoseInvalid, Lang::En) => {
                 "Check the vaccine, the dose number and the lot number."
+            }
+            (ErrorCode::LabResultInvalid, Lang::Ja) => {
+                "検査の結果を確かめてください（風しん抗体は8倍・16倍…、ヘモグロビンはg/dL）。"
+            }
+            (ErrorCode::LabResultInvalid, Lang::En) => {
+                "Check the lab results (rubella HI titre 8, 16, 32 and so on; haemoglobin in g/dL)."
+            }
+            (ErrorCode::PrenatalVisitInvalid, Lang::Ja) => {
+                "体重（kg）・血圧（上が下より大きい）・子宮底長と腹囲（cm）、次回の日付を確かめてください。"
+            }
+            (ErrorCode::PrenatalVisitInvalid, Lang::En) => {
+                "Check the weight (kg), blood pressure (upper above lower), fundal height and girth (cm), and the next visit's date."
             }
             (ErrorCode::InviteInvalid, Lang::Ja) => {
                 "招待コードが正しくないか、期限が切れています。家族にもう一度発行してもらってください。"

@@ -8,6 +8,9 @@ use serde_json::Value;
 use super::protocol::{Refusal, Scope};
 use crate::circulars::{CIRCULAR_COLLECTION, Circular};
 use crate::events::{EVENT_COLLECTION, Event};
+use crate::handbook::records::prenatal::{
+    PREGNANCY_COLLECTION, PREGNANCY_ID_PREFIX, Pregnancy, VISIT_COLLECTION, Visit,
+};
 use crate::handbook::records::{
     BIRTH_COLLECTION, BIRTH_ID_PREFIX, Birth, DOSE_COLLECTION, MEASUREMENT_COLLECTION, Measurement,
 };
@@ -15,8 +18,10 @@ use crate::handbook::vaccinations::DoseRecord;
 use crate::handbook::{NOTE_COLLECTION, Note};
 
 /// The collections a client may put; the others are written by the server only.
-pub const CLIENT_COLLECTIONS: [&str; 6] = [
+pub const CLIENT_COLLECTIONS: [&str; 8] = [
     NOTE_COLLECTION,
+    PREGNANCY_COLLECTION,
+    VISIT_COLLECTION,
     BIRTH_COLLECTION,
     MEASUREMENT_COLLECTION,
     DOSE_COLLECTION,
@@ -25,11 +30,19 @@ pub const CLIENT_COLLECTIONS: [&str; 6] = [
 ];
 
 /// The handbook's collections: health data, always in a family's scope.
-pub const HANDBOOK_COLLECTIONS: [&str; 4] = [
+pub const HANDBOOK_COLLECTIONS: [&str; 6] = [
     NOTE_COLLECTION,
+    PREGNANCY_COLLECTION,
+    VISIT_COLLECTION,
     BIRTH_COLLECTION,
     MEASUREMENT_COLLECTION,
     DOSE_COLLECTION,
+];
+
+/// The collections with one record per family, and the prefix of that record's id.
+const ONE_PER_FAMILY: [(&str, &str); 2] = [
+    (BIRTH_COLLECTION, BIRTH_ID_PREFIX),
+    (PREGNANCY_COLLECTION, PREGNANCY_ID_PREFIX),
 ];
 
 /// Checks a body for its collection, id and scope.
@@ -41,13 +54,13 @@ pub fn check(collection: &str, id: &str, scope: &Scope, body: &Value) -> Result<
     if HANDBOOK_COLLECTIONS.contains(&collection) && (kind != "family" || scope_id.is_empty()) {
         return Err(Refusal::Validation);
     }
-    // One birth record per handbook, under the id derived from the family: no other
-    // record may take that id, and a birth record takes no other.
-    let birth_id = id.strip_prefix(BIRTH_ID_PREFIX);
-    if (collection == BIRTH_COLLECTION) != (birth_id.is_some())
-        || birth_id.is_some_and(|f| f != scope_id)
-    {
-        return Err(Refusal::Validation);
+    // One birth record and one pregnancy record per handbook, each under the id derived
+    // from the family: no other record may take that id, and such a record takes no other.
+    for (singleton, prefix) in ONE_PER_FAMILY {
+        let family = id.strip_prefix(prefix);
+        if (collection == singleton) != family.is_some() || family.is_some_and(|f| f != scope_id) {
+            return Err(Refusal::Validation);
+        }
     }
     fn read<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, Refusal> {
         serde_json::from_value(body.clone()).map_err(|_| Refusal::Validation)
@@ -57,6 +70,12 @@ pub fn check(collection: &str, id: &str, scope: &Scope, body: &Value) -> Result<
             .validate()
             .map_err(|_| Refusal::Validation),
         BIRTH_COLLECTION => read::<Birth>(body)?
+            .validate()
+            .map_err(|_| Refusal::Validation),
+        PREGNANCY_COLLECTION => read::<Pregnancy>(body)?
+            .validate()
+            .map_err(|_| Refusal::Validation),
+        VISIT_COLLECTION => read::<Visit>(body)?
             .validate()
             .map_err(|_| Refusal::Validation),
         MEASUREMENT_COLLECTION => read::<Measurement>(body)?
@@ -197,6 +216,31 @@ mod tests {
             check(BIRTH_COLLECTION, "birth-f1", &family, &heavy),
             Err(Refusal::Validation),
             "50 kg is no newborn"
+        );
+
+        let pregnancy =
+            json!({"last_period": "2026-07-20", "height_mm": 1580, "weight_before_g": 52000});
+        assert_eq!(
+            check(PREGNANCY_COLLECTION, "pregnancy-f1", &family, &pregnancy),
+            Ok(())
+        );
+        for id in ["pregnancy-f2", "birth-f1", "p1"] {
+            assert_eq!(
+                check(PREGNANCY_COLLECTION, id, &family, &pregnancy),
+                Err(Refusal::Validation),
+                "{id}"
+            );
+        }
+        let visit = json!({"date": "2026-11-20", "weight_g": 56000, "systolic": 112, "diastolic": 68, "urine_protein": "-", "urine_glucose": "+-"});
+        assert_eq!(check(VISIT_COLLECTION, "v1", &family, &visit), Ok(()));
+        let upside_down = json!({"date": "2026-11-20", "systolic": 60, "diastolic": 110});
+        assert_eq!(
+            check(VISIT_COLLECTION, "v1", &family, &upside_down),
+            Err(Refusal::Validation)
+        );
+        assert_eq!(
+            check(VISIT_COLLECTION, "pregnancy-f1", &family, &visit),
+            Err(Refusal::Validation)
         );
 
         let measured = json!({"measured_on": "2026-06-01", "weight_g": 7400, "length_mm": 672});

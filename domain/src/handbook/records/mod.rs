@@ -8,6 +8,8 @@
 //! Units are whole grams and millimetres, so a record never carries a float that two
 //! devices could print differently.
 
+pub mod prenatal;
+
 use serde::{Deserialize, Serialize};
 
 use super::growth::{Indicator, Sex, chart_age, who2006};
