@@ -28,6 +28,8 @@ pub enum Page {
     ChildGrowth(Id),
     /// `/handbook/{family id}/vaccines`: one child's vaccination schedule and records.
     ChildVaccines(Id),
+    /// `/handbook/{family id}/pregnancy`: the pregnancy's dates, check-ups and tests.
+    Pregnancy(Id),
     /// `/events/{id}`: one event (or a fair and its programmes).
     Event(Id),
     /// `/events/new`: an editor writes a new event.
@@ -78,6 +80,7 @@ impl Page {
             Page::Family(_)
             | Page::ChildGrowth(_)
             | Page::ChildVaccines(_)
+            | Page::Pregnancy(_)
             | Page::Event(_)
             | Page::EventEdit(_)
             | Page::Circular(_) => {
@@ -91,6 +94,7 @@ impl Page {
             Page::Family(id) => format!("/families/{id}"),
             Page::ChildGrowth(id) => format!("/handbook/{id}/growth"),
             Page::ChildVaccines(id) => format!("/handbook/{id}/vaccines"),
+            Page::Pregnancy(id) => format!("/handbook/{id}/pregnancy"),
             Page::Event(id) => format!("/events/{id}"),
             Page::EventEdit(id) => format!("/events/{id}/edit"),
             Page::Circular(id) => format!("/circulars/{id}"),
@@ -110,6 +114,7 @@ impl Page {
             return match (Id::parse(id), section) {
                 (Some(id), "growth") => Page::ChildGrowth(id),
                 (Some(id), "vaccines") => Page::ChildVaccines(id),
+                (Some(id), "pregnancy") => Page::Pregnancy(id),
                 _ => Page::NotFound,
             };
         }
@@ -143,6 +148,7 @@ impl Page {
             Page::Handbook => t_string!(i18n, handbook_title).to_string(),
             Page::ChildGrowth(_) => t_string!(i18n, growth_title).to_string(),
             Page::ChildVaccines(_) => t_string!(i18n, vaccines_title).to_string(),
+            Page::Pregnancy(_) => t_string!(i18n, pregnancy_title).to_string(),
             Page::Events => t_string!(i18n, events_title).to_string(),
             Page::Event(_) => t_string!(i18n, event_title).to_string(),
             Page::EventNew => t_string!(i18n, event_new_title).to_string(),
@@ -345,6 +351,7 @@ mod tests {
             Page::Family(id),
             Page::ChildGrowth(id),
             Page::ChildVaccines(id),
+            Page::Pregnancy(id),
             Page::Event(id),
             Page::EventEdit(id),
             Page::Circular(id),

@@ -109,6 +109,10 @@ impl Me {
 pub struct FamilySummary {
     pub id: String,
     pub child_name: String,
+    /// `YYYY-MM-DD`: the day of birth, or the due date before it. The handbook's pages
+    /// count ages and schedules from it, offline too (`/api/me` is kept on the phone).
+    #[serde(default)]
+    pub child_birth_date: String,
     pub role: FamilyRole,
 }
 

@@ -395,7 +395,7 @@ pub async fn me_of(db: &Db, user_id: &str) -> Result<Me, sqlx::Error> {
         .fetch_one(&db.pool)
         .await?;
     let families = sqlx::query(
-        "SELECT f.id, f.child_name, m.role FROM family_members m \
+        "SELECT f.id, f.child_name, f.child_birth_date, m.role FROM family_members m \
          JOIN families f ON f.id = m.family_id WHERE m.user_id = $1 ORDER BY f.created_at, f.id",
     )
     .bind(user_id)
@@ -406,6 +406,7 @@ pub async fn me_of(db: &Db, user_id: &str) -> Result<Me, sqlx::Error> {
         Ok(FamilySummary {
             id: row.try_get("id")?,
             child_name: row.try_get("child_name")?,
+            child_birth_date: row.try_get("child_birth_date")?,
             role: FamilyRole::parse(&row.try_get::<String, _>("role")?)
                 .unwrap_or(FamilyRole::Viewer),
         })

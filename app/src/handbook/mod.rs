@@ -3,6 +3,7 @@
 
 mod growth;
 mod page;
+mod pregnancy;
 mod vaccines;
 
 use leptos::prelude::*;
@@ -15,6 +16,10 @@ fn pages(page: Page) -> AnyView {
     match page {
         Page::Handbook => page::Handbook().into_any(),
         Page::ChildGrowth(family) => growth::ChildGrowth(growth::ChildGrowthProps {
+            family: family.to_string(),
+        })
+        .into_any(),
+        Page::Pregnancy(family) => pregnancy::PregnancyPage(pregnancy::PregnancyPageProps {
             family: family.to_string(),
         })
         .into_any(),

@@ -30,7 +30,7 @@ impl Module {
     pub fn of(page: Page) -> Option<Module> {
         match page {
             Page::Home | Page::Settings | Page::Install | Page::NotFound => None,
-            Page::Handbook | Page::ChildGrowth(_) | Page::ChildVaccines(_) => {
+            Page::Handbook | Page::ChildGrowth(_) | Page::ChildVaccines(_) | Page::Pregnancy(_) => {
                 Some(Module::Handbook)
             }
             Page::Events | Page::Event(_) | Page::EventNew | Page::EventEdit(_) => {

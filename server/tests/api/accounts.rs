@@ -233,6 +233,13 @@ async fn every_demo_account_signs_in_with_its_roles() {
         .unwrap();
     assert_eq!(me["families"][0]["role"], "viewer");
     assert_eq!(me["families"][0]["child_name"], "練馬 さくら");
+    let born = me["families"][0]["child_birth_date"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        domain::dates::Day::parse(born).is_some(),
+        "the handbook counts from the birth date, offline too: {born:?}"
+    );
     let editor = app
         .sign_in("sakuradai-editor", server::demo::DEMO_PASSWORD)
         .await;
