@@ -50,7 +50,7 @@ test('a_mother_records_her_pregnancy_and_a_checkup_made_offline_reaches_the_serv
   await expect(syncStatus(page)).toHaveAttribute('data-state', 'synced');
 
   // An impossible blood pressure is refused, nothing saved.
-  await page.getByLabel('体重（kg）').fill('56.4');
+  await page.getByLabel('体重（kg）', { exact: true }).fill('56.4');
   await page.getByLabel('上（最高）').fill('60');
   await page.getByLabel('下（最低）').fill('110');
   await page.getByRole('button', { name: '健診の記録を保存' }).click();
