@@ -4,6 +4,7 @@
 //! (`domain::handbook::records::prenatal`); guardians write, viewers read.
 
 mod dates;
+mod gain_chart;
 mod labs;
 mod visits;
 
@@ -92,6 +93,7 @@ fn Records(family: String, guardian: bool) -> impl IntoView {
     view! {
         <FormError error=load_error />
         <dates::Summary stored visits />
+        <gain_chart::GainChart stored visits />
         {guardian.then(|| view! {
             <dates::DatesForm record_id=record_id.clone() scope=scope.clone() stored />
         })}
