@@ -5,14 +5,20 @@
 
 mod circulars;
 mod events;
+mod handbook;
 
 use domain::{
     accounts::Role,
     associations::{Association, AssociationRole},
+    dates::Day,
     families::FamilyRole,
 };
 
-use crate::{accounts, associations, db::Db, families, passwords};
+use crate::{
+    accounts, associations,
+    db::{self, Db},
+    families, passwords,
+};
 
 /// The password of every demo account (README.md lists them).
 pub const DEMO_PASSWORD: &str = "tsunagaru-demo-2026";
@@ -129,15 +135,19 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
         match family_role {
             Some(FamilyRole::Guardian) if !family_created => {
                 // The family has consented to the health centre, so `hoken` can open it.
+                // The child is about eight months old on the day of seeding.
+                let today = Day::parse(&db::today_tokyo())
+                    .ok_or_else(|| anyhow::anyhow!("today in Tokyo is not a day"))?;
+                let born = handbook::birth_date(today).to_string();
                 family_created =
-                    families::insert_family(db, FAMILY, id, "練馬 さくら", "2025-06-12", true)
-                        .await?;
+                    families::insert_family(db, FAMILY, id, "練馬 さくら", &born, true).await?;
                 added += usize::from(family_created);
             }
             Some(role) => families::add_member(db, FAMILY, id, *role).await?,
             None => {}
         }
     }
+    added += handbook::seed_handbook(db, FAMILY).await?;
     added += events::seed_events(db).await?;
     added += circulars::seed_circulars(db).await?;
     Ok(added)
