@@ -18,6 +18,7 @@ mod errors;
 mod events;
 mod families;
 mod fuzz;
+mod handbook;
 mod hardening;
 mod health;
 mod helpers;
