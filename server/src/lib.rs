@@ -136,7 +136,7 @@ pub fn api(security: &Security) -> (Router<AppState>, utoipa::openapi::OpenApi) 
                 .layer(DefaultBodyLimit::max(circulars::UPLOAD_LIMIT)),
         )
         .routes(routes!(sync::push))
-        .routes(routes!(sync::pull))
+        .routes(routes!(sync::pull::pull))
         .routes(routes!(calendar::event_file))
         .routes(routes!(calendar::association_feed))
         .routes(routes!(calendar::rsvp_feed))

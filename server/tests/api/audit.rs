@@ -117,6 +117,15 @@ async fn reads_by_anyone_but_a_guardian_are_recorded_without_health_values() {
         .await
         .unwrap();
     assert_eq!(write.status(), 200);
+    // Through sync too: the guardian's note, pulled by health staff (consent given).
+    let note = json!({"id": 1, "op": {"op": "put", "id": "note-1", "collection": "handbook_note",
+        "scope": format!("family:{}", p.family), "base_version": 0,
+        "body": {"text": "熱なし 37.2", "written_on": "2026-11-27", "author": "花子"}}});
+    let answer = crate::sync::push(&app, &p.guardian, "guardian-phone", vec![note]).await;
+    assert_eq!(crate::sync::outcomes(&answer), ["applied"]);
+    crate::sync::records(&app, &p.guardian, "guardian-phone").await;
+    let seen = crate::sync::records(&app, &p.health, "health-tablet").await;
+    assert!(seen.get("note-1").is_some());
     assert_eq!(
         actions(&app).await,
         [
@@ -125,6 +134,7 @@ async fn reads_by_anyone_but_a_guardian_are_recorded_without_health_values() {
             "family.read allowed",
             "family.access denied",
             "family.write allowed",
+            "family.read.sync allowed",
         ]
     );
     // Who, which object, when and which session — never the child's name or date.
@@ -140,12 +150,14 @@ async fn reads_by_anyone_but_a_guardian_are_recorded_without_health_values() {
         assert!(at.ends_with('Z'));
     }
     let dump: Vec<String> = sqlx::query_scalar(
-        "SELECT at || action || object_type || object_id || outcome || hash FROM audit_log",
+        "SELECT at || action || object_type || object_id || outcome || hash || COALESCE(reason, '') \
+         FROM audit_log",
     )
     .fetch_all(&app.db.pool)
     .await
     .unwrap();
     assert!(!dump.concat().contains("さくら") && !dump.concat().contains("2025-06"));
+    assert!(!dump.concat().contains("熱") && !dump.concat().contains("37.2"));
 }
 
 #[tokio::test]

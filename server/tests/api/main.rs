@@ -18,6 +18,8 @@ mod errors;
 mod events;
 mod families;
 mod fuzz;
+mod handbook;
+mod handbook_staff;
 mod hardening;
 mod health;
 mod helpers;

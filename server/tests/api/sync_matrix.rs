@@ -8,7 +8,7 @@ use domain::{
 };
 use reqwest::Method;
 use serde_json::{Value, json};
-use server::{accounts, associations};
+use server::{accounts, associations, families};
 
 use crate::{
     helpers::{TestApp, spawn_app},
@@ -96,6 +96,10 @@ async fn fixture(app: &TestApp) -> (Vec<Option<String>>, String, String) {
         )
         .await;
     assert_eq!(joined.status(), 200);
+    // The second family consents to the health centre: health staff read it, only.
+    families::set_consent(&app.db, &families[1], true)
+        .await
+        .unwrap();
     (cookies, families[0].clone(), families[1].clone())
 }
 
@@ -226,6 +230,18 @@ async fn every_collection_put_and_every_scope_pulled_answers_every_caller_as_the
             json!({"x": 1}),
             [U, V, V, V, V, V, V, V, V, V],
         ),
+        (
+            "handbook_measurement",
+            &family_a,
+            json!({"measured_on": "2026-06-01", "weight_g": 7400}),
+            [U, P, A, P, P, P, P, P, P, P],
+        ),
+        (
+            "handbook_dose",
+            &family_b,
+            json!({"date": "2026-03-01", "vaccine": "hepb", "dose": 1}),
+            [U, P, P, P, A, P, P, P, P, P],
+        ),
     ];
     let mut failures = Vec::new();
     let mut next_mutation = [0u64; 10];
@@ -280,7 +296,21 @@ async fn every_collection_put_and_every_scope_pulled_answers_every_caller_as_the
             "x1-4",
             &family_b,
             [
-                false, false, false, false, true, false, false, false, false, false,
+                false, false, false, false, true, false, false, false, true, false,
+            ],
+        ),
+        (
+            "x19-2",
+            &family_a,
+            [
+                false, false, true, true, false, false, false, false, false, false,
+            ],
+        ),
+        (
+            "x20-4",
+            &family_b,
+            [
+                false, false, false, false, true, false, false, false, true, false,
             ],
         ),
         (
