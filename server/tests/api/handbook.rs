@@ -1,5 +1,5 @@
-//! The handbook's collections through sync (handbook_birth, handbook_measurement,
-//! handbook_dose, handbook_note): who may put and pull them, in which scopes they may
+//! The handbook's collections through sync (handbook_pregnancy, handbook_prenatal_visit,
+//! handbook_birth, handbook_measurement, handbook_dose, handbook_note): who may put and pull them, in which scopes they may
 //! live, which ids the birth record takes, what bodies are refused. Health staff:
 //! `handbook_staff.rs`.
 
@@ -87,6 +87,18 @@ pub(crate) fn handbook(family: &str) -> Vec<(String, &'static str, Value)> {
             json!({"date": "2026-06-06", "vaccine": "hepb", "dose": 1, "lot_number": "A12"}),
         ),
         (
+            format!("pregnancy-{family}"),
+            "handbook_pregnancy",
+            json!({"last_period": "2025-06-30", "height_mm": 1580, "weight_before_g": 52000,
+                   "labs": {"blood_group": "A", "rh": "positive", "rubella_hi": 32}}),
+        ),
+        (
+            "v-1".into(),
+            "handbook_prenatal_visit",
+            json!({"date": "2025-11-20", "weight_g": 56400, "systolic": 112, "diastolic": 68,
+                   "urine_protein": "-", "urine_glucose": "+-"}),
+        ),
+        (
             "n-1".into(),
             "handbook_note",
             json!({"text": "よく飲みます", "written_on": "2026-06-06", "author": "花子"}),
@@ -147,7 +159,7 @@ async fn guardians_put_and_pull_every_handbook_collection_and_viewers_only_pull(
     let mine = handbook(&f.family);
     assert_eq!(
         put_all(&app, &f.guardian, "hanako-phone", &scope, &mine).await,
-        ["applied"; 4]
+        ["applied"; 6]
     );
     assert_eq!(
         handbook_seen(&app, &f.guardian, "hanako-phone").await,
@@ -166,7 +178,7 @@ async fn guardians_put_and_pull_every_handbook_collection_and_viewers_only_pull(
     let mut mutations = Vec::new();
     for (n, (id, collection, body)) in mine.iter().enumerate() {
         let version = seen[id]["version"].as_u64().unwrap();
-        let new_id = if collection == &"handbook_birth" {
+        let new_id = if ["handbook_birth", "handbook_pregnancy"].contains(collection) {
             id.clone()
         } else {
             format!("{id}-grandma")
@@ -191,7 +203,7 @@ async fn guardians_put_and_pull_every_handbook_collection_and_viewers_only_pull(
             "op": {"op": "delete", "id": id, "base_version": version}}));
     }
     let answer = push(&app, &f.viewer, "grandma-phone", mutations).await;
-    assert_eq!(outcomes(&answer), ["refused:permission"; 12]);
+    assert_eq!(outcomes(&answer), ["refused:permission"; 18]);
     let after = records(&app, &f.guardian, "hanako-phone").await;
     for (id, _, body) in &mine {
         assert_eq!(after[id]["deleted"], false);
@@ -214,23 +226,23 @@ async fn another_family_neither_puts_into_nor_pulls_this_familys_handbook() {
     // New records and the ones already there, in the family's scope: not theirs.
     let theirs: Vec<_> = (mine.iter())
         .map(|(id, c, b)| match *c {
-            "handbook_birth" => (id.clone(), *c, b.clone()),
+            "handbook_birth" | "handbook_pregnancy" => (id.clone(), *c, b.clone()),
             _ => (format!("{id}-ichiro"), *c, b.clone()),
         })
         .collect();
     assert_eq!(
         put_all(&app, &f.other, "ichiro-phone", &scope, &theirs).await,
-        ["refused:permission"; 4]
+        ["refused:permission"; 6]
     );
     assert_eq!(
         put_all(&app, &f.other, "ichiro-phone-2", &scope, &mine).await,
-        ["refused:permission"; 4]
+        ["refused:permission"; 6]
     );
     // The same ids in their own family's scope: answered as taken, never written.
     let own = format!("family:{}", f.other_family);
     assert_eq!(
         put_all(&app, &f.other, "ichiro-phone-3", &own, &mine).await,
-        ["refused:validation"; 4]
+        ["refused:validation"; 6]
     );
     // Deleting them answers as for a missing record, and deletes nothing.
     let deletes = (mine.iter().enumerate())
@@ -296,7 +308,7 @@ async fn handbook_records_live_only_in_a_family_scope() {
     {
         let client = format!("hanako-{n}");
         let got = put_all(&app, &f.guardian, &client, scope, &records).await;
-        assert_eq!(got, ["refused:validation"; 4], "{scope}");
+        assert_eq!(got, ["refused:validation"; 6], "{scope}");
     }
     assert!(
         handbook_seen(&app, &f.guardian, "hanako-phone")
@@ -375,8 +387,26 @@ async fn malformed_and_impossible_handbook_bodies_are_refused_as_invalid_never_a
     let m = |id: &str, body: Value| (id.to_owned(), "handbook_measurement", body);
     let d = |id: &str, body: Value| (id.to_owned(), "handbook_dose", body);
     let n = |id: &str, body: Value| (id.to_owned(), "handbook_note", body);
+    let pregnancy_id = format!("pregnancy-{}", f.family);
+    let p = |body: Value| (pregnancy_id.clone(), "handbook_pregnancy", body);
+    let v = |id: &str, body: Value| (id.to_owned(), "handbook_prenatal_visit", body);
     let deep = (0..200).fold(json!(1), |inner, _| json!([inner]));
     let cases = vec![
+        p(json!({})),
+        p(json!({"last_period": "2025-06-30", "due_date": "2025-06-01"})),
+        p(json!({"last_period": "2025-06-30", "height_mm": 2})),
+        p(json!({"last_period": "2025-06-30", "labs": {"rubella_hi": 24}})),
+        p(json!({"last_period": "2025-06-30", "labs": {"blood_group": "Z"}})),
+        v(
+            "v-1",
+            json!({"date": "2025-11-20", "systolic": 60, "diastolic": 110}),
+        ),
+        v("v-2", json!({"date": "2025-11-20", "urine_protein": "4+"})),
+        v("v-3", json!({"date": "2025-11-20", "weight_g": 56})),
+        v(
+            "v-4",
+            json!({"date": "2025-11-20", "next_visit": "2025-11-01"}),
+        ),
         b(json!({"sex": "female", "weight_g": "3120"})),
         b(json!({"sex": "female", "weight_g": 50000})),
         b(json!({"sex": "female", "weight_g": -3120})),

@@ -91,19 +91,19 @@ async fn health_staff_pull_a_handbook_only_while_consent_stands_and_every_page_i
     let entry = (
         staff_id.clone(),
         f.family.clone(),
-        Some("4 records".to_owned()),
+        Some("6 records".to_owned()),
     );
     assert_eq!(sync_reads(&app).await, [entry.clone(), entry.clone()]);
     // Read only: health staff write nothing into the handbook through sync.
     let edits: Vec<_> = (mine.iter())
         .map(|(id, c, b)| match *c {
-            "handbook_birth" => (id.clone(), *c, b.clone()),
+            "handbook_birth" | "handbook_pregnancy" => (id.clone(), *c, b.clone()),
             _ => (format!("{id}-hoken"), *c, b.clone()),
         })
         .collect();
     assert_eq!(
         put_all(&app, &f.staff, "hoken-tablet", &scope, &edits).await,
-        ["refused:permission"; 4]
+        ["refused:permission"; 6]
     );
     let delete = json!({"id": 5, "op": {"op": "delete", "id": "n-1", "base_version": 1}});
     let answer = push(&app, &f.staff, "hoken-tablet", vec![delete]).await;
