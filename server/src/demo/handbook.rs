@@ -53,7 +53,7 @@ pub(super) fn birth_date(today: Day) -> Day {
 }
 
 /// One record to write: (id, collection, body).
-type DemoRecord = (String, &'static str, String);
+pub(super) type DemoRecord = (String, &'static str, String);
 
 /// The birth record: female, 39w2d, 3,120 g, 49.2 cm; the head circumference is WHO's
 /// median at birth.
@@ -195,13 +195,22 @@ pub(super) async fn seed_handbook(db: &Db, family: &str) -> anyhow::Result<usize
     };
     let born = Day::parse(&born).context("the demo family's birth date")?;
     let today = Day::parse(&db::today_tokyo()).context("today in Tokyo")?;
+    write_missing(db, family, records(family, born, today)?).await
+}
+
+/// Writes the records that are missing, in the family's scope; returns how many.
+pub(super) async fn write_missing(
+    db: &Db,
+    family: &str,
+    records: Vec<DemoRecord>,
+) -> anyhow::Result<usize> {
     let scope = Scope::of("family", family);
     let mut added = 0;
     let mut tx = db.begin_write().await?;
     let mut seq = sync::take_counter(&mut tx)
         .await
         .map_err(|e| anyhow!("{e:?}"))?;
-    for (id, collection, body) in records(family, born, today)? {
+    for (id, collection, body) in records {
         let exists: Option<String> =
             sqlx::query_scalar("SELECT id FROM sync_records WHERE id = $1")
                 .bind(&id)

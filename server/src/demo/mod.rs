@@ -6,6 +6,7 @@
 mod circulars;
 mod events;
 mod handbook;
+mod pregnancy;
 
 use domain::{
     accounts::Role,
@@ -26,6 +27,8 @@ pub const DEMO_PASSWORD: &str = "tsunagaru-demo-2026";
 const SAKURADAI: &str = "0193a6f0-0000-7000-8000-000000000001";
 const HIKARIGAOKA: &str = "0193a6f0-0000-7000-8000-000000000002";
 const FAMILY: &str = "0193a6f0-0000-7000-8000-00000000f001";
+/// The same parents' second pregnancy: a handbook of its own.
+const SECOND_FAMILY: &str = "0193a6f0-0000-7000-8000-00000000f002";
 
 /// (id, log-in, display name, ward roles, association memberships, family role)
 type DemoUser = (
@@ -113,6 +116,26 @@ const USERS: &[DemoUser] = &[
 ];
 
 /// Seeds the demo data; returns how many rows were added this time.
+/// The second pregnancy's handbook, with the first one's members in the same roles.
+async fn seed_second_family(db: &Db) -> anyhow::Result<usize> {
+    let today = Day::parse(&db::today_tokyo())
+        .ok_or_else(|| anyhow::anyhow!("today in Tokyo is not a day"))?;
+    let due = pregnancy::due_date(today).to_string();
+    let mut members = USERS
+        .iter()
+        .filter_map(|user| user.5.map(|role| (user.0, role)));
+    let Some((first, _)) = members.next() else {
+        return Ok(0);
+    };
+    if !families::insert_family(db, SECOND_FAMILY, first, "未定", &due, true).await? {
+        return Ok(0);
+    }
+    for (id, role) in members {
+        families::add_member(db, SECOND_FAMILY, id, role).await?;
+    }
+    Ok(1)
+}
+
 pub async fn seed(db: &Db) -> anyhow::Result<usize> {
     let mut added = 0;
     for association in demo_associations() {
@@ -147,7 +170,11 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
             None => {}
         }
     }
+    if family_created {
+        added += seed_second_family(db).await?;
+    }
     added += handbook::seed_handbook(db, FAMILY).await?;
+    added += pregnancy::seed_pregnancy(db, SECOND_FAMILY).await?;
     added += events::seed_events(db).await?;
     added += circulars::seed_circulars(db).await?;
     Ok(added)

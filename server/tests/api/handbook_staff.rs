@@ -194,8 +194,14 @@ async fn the_demo_child_is_eight_months_old_with_her_handbook_shared_with_the_he
     // The health centre's tablet gets the same records, and the read is audited.
     let hoken = app.sign_in("hoken", server::demo::DEMO_PASSWORD).await;
     let staff_seen = handbook_seen(&app, &hoken, "hoken-tablet").await;
-    assert_eq!(staff_seen.len(), 1 + 4 + count("handbook_dose"));
-    assert_eq!(sync_reads(&app).await.len(), 1);
+    // ...and the second pregnancy's (consented too): its record and four visits.
+    let second = Scope::of("family", "0193a6f0-0000-7000-8000-00000000f002");
+    let in_second = (seen.as_object().unwrap().values())
+        .filter(|r| r["scope"] == second.0)
+        .count();
+    assert_eq!(in_second, 1 + 4, "the pregnancy record and the visits so far");
+    assert_eq!(staff_seen.len(), 1 + 4 + count("handbook_dose") + in_second);
+    assert_eq!(sync_reads(&app).await.len(), 2, "one entry per family read");
     // Viewers read it too, and write nothing.
     let grandma = app.sign_in("grandma", server::demo::DEMO_PASSWORD).await;
     let m1 = "0193a6f0-0000-7000-8000-00000f0a0001";
