@@ -43,7 +43,7 @@ test('a_guardian_records_birth_and_an_offline_measurement_that_is_charted_and_sy
 
   // 50 kg at birth is a slip of units: refused, in Japanese, and nothing is saved.
   const birth = page.getByTestId('birth-form');
-  await birth.getByText('女の子').click();
+  await birth.getByLabel('女の子').check();
   await birth.getByLabel('体重（g）').fill('50000');
   await birth.getByLabel('身長（cm）').fill('49.5');
   await birth.getByRole('button', { name: '出生時の記録を保存する' }).click();
@@ -56,7 +56,7 @@ test('a_guardian_records_birth_and_an_offline_measurement_that_is_charted_and_sy
   await birth.getByLabel('体重（g）').fill('900');
   await birth.getByRole('button', { name: '出生時の記録を保存する' }).click();
   await expect(page.getByTestId('growth-confirm')).toContainText('出生時の体重が1000g未満か');
-  await page.getByRole('button', { name: '直す' }).click();
+  await page.getByRole('button', { name: '直す', exact: true }).click();
   await birth.getByLabel('体重（g）').fill('3000');
   await birth.getByRole('button', { name: '出生時の記録を保存する' }).click();
   const facts = page.getByTestId('birth-facts');
