@@ -56,11 +56,15 @@ for (let i = 0; i < POINTS; i++) {
       note: '',
     } } });
 }
-const push = await page.request.post(`${base}/api/sync/push`, {
-  data: { client_id: `bench-growth-${Date.now()}`, mutations }, headers: origin });
-const pushed = await push.json();
-const refused = (pushed.results ?? []).filter((r) => r.outcome !== 'applied');
-if (!push.ok() || refused.length) throw new Error(`push: ${push.status()} ${JSON.stringify(refused[0] ?? pushed).slice(0, 300)}`);
+// At most 100 mutations a push: two pushes, one client, ids without gaps.
+const client = `bench-growth-${Date.now()}`;
+for (const part of [mutations.slice(0, 51), mutations.slice(51)]) {
+  const push = await page.request.post(`${base}/api/sync/push`, {
+    data: { client_id: client, mutations: part }, headers: origin });
+  const pushed = await push.json();
+  const refused = (pushed.results ?? []).filter((r) => r.outcome !== 'applied');
+  if (!push.ok() || refused.length) throw new Error(`push: ${push.status()} ${JSON.stringify(refused[0] ?? pushed).slice(0, 300)}`);
+}
 
 // The phone pulls everything; then the data is local.
 await page.goto(`${base}/handbook`);
