@@ -35,7 +35,7 @@ test('navigates_the_three_modules_from_the_bottom_bar_and_settings_from_the_head
 test('a_module_page_says_what_will_come_instead_of_being_empty', async ({ page }) => {
   await page.goto('/handbook');
   await expect(page.getByRole('heading', { name: 'これからできること' })).toBeVisible();
-  await expect(page.getByText('予防接種の予定と記録')).toBeVisible();
+  await expect(page.getByText('妊婦健診と乳幼児健診の記録')).toBeVisible();
   await expect(page.getByText('ただいま準備中です。')).toBeVisible();
 });
 

@@ -10,6 +10,7 @@ use domain::{
 use leptos::prelude::*;
 
 use crate::components::{ComingSoon, RequireSignIn};
+use crate::routing::{Id, Link, Page};
 use crate::{
     account::state::Account,
     browser,
@@ -24,13 +25,7 @@ use crate::{
 #[component]
 pub fn Handbook() -> impl IntoView {
     let i18n = use_i18n();
-    let items = move || {
-        vec![
-            t_string!(i18n, handbook_item_checkups).to_string(),
-            t_string!(i18n, handbook_item_growth).to_string(),
-            t_string!(i18n, handbook_item_vaccines).to_string(),
-        ]
-    };
+    let items = move || vec![t_string!(i18n, handbook_item_checkups).to_string()];
     view! {
         <h1>{t!(i18n, handbook_title)}</h1>
         <p class="lead">{t!(i18n, handbook_lead)}</p>
@@ -98,6 +93,12 @@ fn Notes(family_id: String, child_name: String, guardian: bool) -> impl IntoView
     view! {
         <section class="card notes" aria-labelledby=labelled_by>
             <h2 id=heading_id>{move || t_string!(i18n, notes_child, name = child_name.clone()).to_string()}</h2>
+            {Id::parse(&family_id).map(|id| view! {
+                <ul class="link-list" aria-label=move || t_string!(i18n, growth_links_label)>
+                    <li><Link page=Page::ChildGrowth(id) class="module-link">{t!(i18n, growth_title)}</Link></li>
+                    <li><Link page=Page::ChildVaccines(id) class="module-link">{t!(i18n, vaccines_title)}</Link></li>
+                </ul>
+            })}
             <h3>{t!(i18n, notes_title)}</h3>
             <p>{t!(i18n, notes_lead)}</p>
             {if guardian {

@@ -199,7 +199,11 @@ async fn the_demo_child_is_eight_months_old_with_her_handbook_shared_with_the_he
     let in_second = (seen.as_object().unwrap().values())
         .filter(|r| r["scope"] == second.0)
         .count();
-    assert_eq!(in_second, 1 + 4, "the pregnancy record and the visits so far");
+    assert_eq!(
+        in_second,
+        1 + 4,
+        "the pregnancy record and the visits so far"
+    );
     assert_eq!(staff_seen.len(), 1 + 4 + count("handbook_dose") + in_second);
     assert_eq!(sync_reads(&app).await.len(), 2, "one entry per family read");
     // Viewers read it too, and write nothing.
