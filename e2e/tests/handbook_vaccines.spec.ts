@@ -63,8 +63,8 @@ test('a_guardian_records_a_dose_offline_and_it_is_sent_when_the_signal_returns',
   await expect(page.getByTestId('dose-record')).toHaveCount(0);
   expect(await violations(page)).toEqual([]);
 
-  // A dose at ten days old is refused, in words.
-  await page.getByLabel('ワクチン', { exact: true }).selectOption('hepb');
+  // 5種混合 at ten days old (it starts at two months) is refused, in words.
+  await page.getByLabel('ワクチン', { exact: true }).selectOption('dpt_ipv_hib');
   await page.getByLabel('何回目').selectOption('1');
   await page.getByLabel('受けた日', { exact: true }).fill(daysAgo(85));
   await recordButton(page).click();
@@ -74,8 +74,10 @@ test('a_guardian_records_a_dose_offline_and_it_is_sent_when_the_signal_returns',
   await expect(page.getByTestId('dose-record')).toHaveCount(0);
   expect(await violations(page)).toEqual([]);
 
-  // With no signal, a dose three days ago is kept on the phone.
+  // With no signal, hepatitis B three days ago is kept on the phone.
   await context.setOffline(true);
+  await page.getByLabel('ワクチン', { exact: true }).selectOption('hepb');
+  await page.getByLabel('何回目').selectOption('1');
   await page.getByLabel('受けた日', { exact: true }).fill(daysAgo(3));
   await page.getByLabel('ロット番号（なくてもかまいません）').fill('AB1234');
   await page.getByLabel('受けた医療機関（なくてもかまいません）').fill('ねりま小児科');

@@ -235,8 +235,13 @@ mod tests {
 
     #[test]
     fn a_dose_before_the_minimum_age_is_refused() {
-        // Hepatitis B from 2 months: 2026-11-01 for a child born 2026-09-01.
-        let record = dose("2026-10-15", "hepb", 1);
+        // 5種混合 from 2 months: 2026-11-01 for a child born 2026-09-01 (hepatitis B,
+        // whose routine starts at birth, is allowed at 6 weeks).
+        let record = dose("2026-10-15", "dpt_ipv_hib", 1);
+        assert_eq!(
+            judge(&dose("2026-10-15", "hepb", 1), day(BIRTH), &[], day(TODAY)),
+            Verdict::Save
+        );
         match judge(&record, day(BIRTH), &[], day(TODAY)) {
             Verdict::Refuse(reasons) => assert!(
                 reasons.contains(&Refusal::TooYoung {
