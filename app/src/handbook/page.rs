@@ -95,6 +95,7 @@ fn Notes(family_id: String, child_name: String, guardian: bool) -> impl IntoView
             <h2 id=heading_id>{move || t_string!(i18n, notes_child, name = child_name.clone()).to_string()}</h2>
             {Id::parse(&family_id).map(|id| view! {
                 <ul class="link-list" aria-label=move || t_string!(i18n, growth_links_label)>
+                    <li><Link page=Page::Pregnancy(id) class="module-link">{t!(i18n, handbook_link_pregnancy)}</Link></li>
                     <li><Link page=Page::ChildGrowth(id) class="module-link">{t!(i18n, growth_title)}</Link></li>
                     <li><Link page=Page::ChildVaccines(id) class="module-link">{t!(i18n, vaccines_title)}</Link></li>
                 </ul>
