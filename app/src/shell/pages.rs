@@ -19,6 +19,10 @@ use crate::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Module {
     Handbook,
+    /// One child's pages in the handbook, each a chunk apart from the handbook page.
+    Pregnancy,
+    Growth,
+    Vaccines,
     Events,
     /// The events module's circulars (回覧板): a chunk apart from the event pages.
     Circulars,
@@ -30,9 +34,10 @@ impl Module {
     pub fn of(page: Page) -> Option<Module> {
         match page {
             Page::Home | Page::Settings | Page::Install | Page::NotFound => None,
-            Page::Handbook | Page::ChildGrowth(_) | Page::ChildVaccines(_) | Page::Pregnancy(_) => {
-                Some(Module::Handbook)
-            }
+            Page::Handbook => Some(Module::Handbook),
+            Page::Pregnancy(_) => Some(Module::Pregnancy),
+            Page::ChildGrowth(_) => Some(Module::Growth),
+            Page::ChildVaccines(_) => Some(Module::Vaccines),
             Page::Events | Page::Event(_) | Page::EventNew | Page::EventEdit(_) => {
                 Some(Module::Events)
             }
@@ -61,6 +66,9 @@ pub fn view(page: Page) -> AnyView {
 async fn draw(module: Module, page: Page) -> Result<AnyView, ChunkError> {
     match module {
         Module::Handbook => handbook::draw(page).await,
+        Module::Pregnancy => handbook::pregnancy::draw(page).await,
+        Module::Growth => handbook::growth::draw(page).await,
+        Module::Vaccines => handbook::vaccines::draw(page).await,
         Module::Events => events::draw(page).await,
         Module::Circulars => events::circulars::draw(page).await,
         Module::College => college::draw(page).await,

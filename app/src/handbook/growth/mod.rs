@@ -37,6 +37,18 @@ use crate::{
     tasks::spawn_owned,
 };
 
+crate::module_pages!(growth, pages);
+
+fn pages(page: crate::routing::Page) -> AnyView {
+    match page {
+        crate::routing::Page::ChildGrowth(family) => ChildGrowth(ChildGrowthProps {
+            family: family.to_string(),
+        })
+        .into_any(),
+        _ => crate::components::not_found::NotFound().into_any(),
+    }
+}
+
 /// `/handbook/{family}/growth`.
 #[component]
 pub fn ChildGrowth(family: String) -> impl IntoView {

@@ -22,6 +22,18 @@ use crate::{
     tasks::spawn_owned,
 };
 
+crate::module_pages!(pregnancy, pages);
+
+fn pages(page: crate::routing::Page) -> AnyView {
+    match page {
+        crate::routing::Page::Pregnancy(family) => PregnancyPage(PregnancyPageProps {
+            family: family.to_string(),
+        })
+        .into_any(),
+        _ => crate::components::not_found::NotFound().into_any(),
+    }
+}
+
 /// `/handbook/{family}/pregnancy`.
 #[component]
 pub fn PregnancyPage(family: String) -> impl IntoView {

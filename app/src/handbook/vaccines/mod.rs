@@ -37,6 +37,18 @@ use crate::{
     tasks::spawn_owned,
 };
 
+crate::module_pages!(vaccines, pages);
+
+fn pages(page: crate::routing::Page) -> AnyView {
+    match page {
+        crate::routing::Page::ChildVaccines(family) => ChildVaccines(ChildVaccinesProps {
+            family: family.to_string(),
+        })
+        .into_any(),
+        _ => crate::components::not_found::NotFound().into_any(),
+    }
+}
+
 /// One dose record as the phone holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Saved {
