@@ -6,6 +6,7 @@
 pub mod growth;
 mod page;
 pub mod pregnancy;
+mod units;
 pub mod vaccines;
 
 use leptos::prelude::*;

@@ -14,7 +14,8 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use super::{ConfirmUnusual, State, code_words, form::Entry, units};
+use super::{ConfirmUnusual, State, code_words, form::Entry};
+use crate::handbook::units;
 use crate::{
     browser,
     components::{I18n, SyncBadge},

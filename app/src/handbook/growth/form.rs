@@ -8,7 +8,8 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use super::{ConfirmUnusual, Saved, State, code_words, units};
+use super::{ConfirmUnusual, Saved, State, code_words};
+use crate::handbook::units;
 use crate::{
     browser,
     form::{FormDone, FormError, Submit, begin_submit},

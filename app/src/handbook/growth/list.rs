@@ -4,7 +4,8 @@
 use domain::handbook::{growth::Indicator, records::Measurement};
 use leptos::prelude::*;
 
-use super::{Saved, State, form::MeasurementForm, units, what};
+use super::{Saved, State, form::MeasurementForm, what};
+use crate::handbook::units;
 use crate::{
     browser,
     components::SyncBadge,

@@ -12,7 +12,6 @@ mod chart;
 mod form;
 mod list;
 mod table;
-mod units;
 
 use domain::{
     accounts::FamilySummary,

@@ -8,7 +8,8 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use super::{State, units, what};
+use super::{State, what};
+use crate::handbook::units;
 use crate::{browser, components::I18n, i18n::*, settings};
 
 /// One value of one indicator: at birth (from the birth record) or measured.

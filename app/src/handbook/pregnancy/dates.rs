@@ -13,7 +13,8 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use super::{Stored, scaled, unscaled};
+use super::Stored;
+use crate::handbook::units;
 use crate::{
     browser,
     components::SyncBadge,
@@ -144,18 +145,8 @@ pub fn DatesForm(
             let day = |d: Option<Day>| d.map(|d| d.to_string()).unwrap_or_default();
             last_period.set(day(pregnancy.last_period));
             given_due.set(day(pregnancy.due_date));
-            height.set(
-                pregnancy
-                    .height_mm
-                    .map(|h| unscaled(h, 10))
-                    .unwrap_or_default(),
-            );
-            weight.set(
-                pregnancy
-                    .weight_before_g
-                    .map(|w| unscaled(w, 1000))
-                    .unwrap_or_default(),
-            );
+            height.set(pregnancy.height_mm.map(units::cm).unwrap_or_default());
+            weight.set(pregnancy.weight_before_g.map(units::kg).unwrap_or_default());
         }
     });
     let on_submit = move |event: leptos::ev::SubmitEvent| {
@@ -198,8 +189,8 @@ pub fn DatesForm(
             Ok(Entry::Accepted(_)) => {}
         }
         let (Ok(height_mm), Ok(weight_g)) = (
-            scaled(&height.get_untracked(), 10),
-            scaled(&weight.get_untracked(), 1000),
+            units::parse_cm(&height.get_untracked()),
+            units::parse_kg(&weight.get_untracked()),
         ) else {
             error.set(Some(
                 domain::ErrorCode::BodySizeInvalid.message(lang).to_owned(),

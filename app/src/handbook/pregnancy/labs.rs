@@ -9,7 +9,8 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use super::{Stored, scaled, unscaled};
+use super::Stored;
+use crate::handbook::units;
 use crate::{
     form::{FormDone, FormError, Submit, begin_submit},
     i18n::*,
@@ -93,7 +94,7 @@ pub fn Labs(
             rubella.set(labs.rubella_hi.map(|t| t.to_string()).unwrap_or_default());
             hemoglobin.set(
                 labs.hemoglobin_dg
-                    .map(|h| unscaled(u32::from(h), 10))
+                    .map(|h| units::cm(u32::from(h)))
                     .unwrap_or_default(),
             );
         }
@@ -114,7 +115,7 @@ pub fn Labs(
             _ => None,
         };
         let invalid = domain::ErrorCode::LabResultInvalid.message(lang).to_owned();
-        let Ok(hb) = scaled(&hemoglobin.get_untracked(), 10) else {
+        let Ok(hb) = units::parse_scaled(&hemoglobin.get_untracked(), 1) else {
             error.set(Some(invalid));
             return;
         };

@@ -9,7 +9,7 @@ mod labs;
 mod visits;
 
 use domain::{
-    families::{FamilyRole, fold_fullwidth},
+    families::FamilyRole,
     handbook::records::prenatal::{
         PREGNANCY_COLLECTION, Pregnancy, VISIT_COLLECTION, pregnancy_record_id,
     },
@@ -127,51 +127,4 @@ async fn read(scope: &Scope, record_id: &str) -> Result<(Option<Stored>, Vec<Ite
         });
     let visits = Sync::items(VISIT_COLLECTION, scope).await?;
     Ok((found, visits))
-}
-
-/// A decimal number as typed (full-width digits too), in whole `1/per_unit` units:
-/// `scaled("52.4", 1000)` is 52,400 (grams from kilograms). Empty is `Ok(None)`; anything
-/// that is not a number is `Err(())`.
-pub(super) fn scaled(text: &str, per_unit: u32) -> Result<Option<u32>, ()> {
-    let text = fold_fullwidth(text).trim().replace('．', ".");
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let value: f64 = text.parse().map_err(|_| ())?;
-    let scaled = (value * f64::from(per_unit)).round();
-    if !value.is_finite() || !(0.0..=f64::from(u32::MAX)).contains(&scaled) {
-        return Err(());
-    }
-    Ok(Some(scaled as u32))
-}
-
-/// The other way: 52,400 g as "52.4" kg.
-pub(super) fn unscaled(value: u32, per_unit: u32) -> String {
-    let whole = value / per_unit;
-    let rest = value % per_unit;
-    if rest == 0 {
-        return whole.to_string();
-    }
-    let digits = per_unit.to_string().len() - 1;
-    let fraction = format!("{rest:0digits$}");
-    format!("{whole}.{}", fraction.trim_end_matches('0'))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{scaled, unscaled};
-
-    #[test]
-    fn numbers_are_read_as_typed_and_written_back_the_same() {
-        assert_eq!(scaled("52.4", 1000), Ok(Some(52_400)));
-        assert_eq!(scaled("５２．４", 1000), Ok(Some(52_400)));
-        assert_eq!(scaled(" 158 ", 10), Ok(Some(1_580)));
-        assert_eq!(scaled("", 10), Ok(None));
-        assert_eq!(scaled("abc", 10), Err(()));
-        assert_eq!(scaled("-3", 10), Err(()));
-        assert_eq!(unscaled(52_400, 1000), "52.4");
-        assert_eq!(unscaled(52_000, 1000), "52");
-        assert_eq!(unscaled(52_050, 1000), "52.05");
-        assert_eq!(unscaled(1_585, 10), "158.5");
-    }
 }

@@ -11,7 +11,7 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use super::{scaled, unscaled};
+use crate::handbook::units;
 use crate::{
     browser,
     components::SyncBadge,
@@ -83,7 +83,7 @@ fn VisitItem(item: Item, due: Memo<Option<Day>>, guardian: bool) -> impl IntoVie
     };
     let mut facts: Vec<String> = Vec::new();
     if let Some(w) = visit.weight_g {
-        facts.push(t_string!(i18n, visits_fact_weight, kg = unscaled(w, 1000)).to_string());
+        facts.push(t_string!(i18n, visits_fact_weight, kg = units::kg(w)).to_string());
     }
     if let (Some(s), Some(d)) = (visit.systolic, visit.diastolic) {
         facts.push(t_string!(i18n, visits_fact_pressure, upper = s, lower = d).to_string());
@@ -98,10 +98,10 @@ fn VisitItem(item: Item, due: Memo<Option<Day>>, guardian: bool) -> impl IntoVie
         facts.push(t_string!(i18n, visits_fact_oedema, value = o.symbol()).to_string());
     }
     if let Some(f) = visit.fundal_height_mm {
-        facts.push(t_string!(i18n, visits_fact_fundal, cm = unscaled(f, 10)).to_string());
+        facts.push(t_string!(i18n, visits_fact_fundal, cm = units::cm(f)).to_string());
     }
     if let Some(g) = visit.abdominal_girth_mm {
-        facts.push(t_string!(i18n, visits_fact_girth, cm = unscaled(g, 10)).to_string());
+        facts.push(t_string!(i18n, visits_fact_girth, cm = units::cm(g)).to_string());
     }
     let next = visit.next_visit.map(|next| {
         let lang = settings::lang(i18n.get_locale_untracked());
@@ -204,7 +204,8 @@ fn VisitForm(scope: Scope, due: Memo<Option<Day>>) -> impl IntoView {
             Day::parse(next_text.trim())
         };
         let pressure = |s: RwSignal<String>| {
-            scaled(&s.get_untracked(), 1).map(|v| v.map(|v| v.min(u32::from(u16::MAX)) as u16))
+            units::parse_whole(&s.get_untracked())
+                .map(|v| v.map(|v| v.min(u32::from(u16::MAX)) as u16))
         };
         let dip = |s: RwSignal<String>| {
             Dipstick::ALL
@@ -214,14 +215,14 @@ fn VisitForm(scope: Scope, due: Memo<Option<Day>>) -> impl IntoView {
         let read = (|| {
             Ok::<Visit, ()>(Visit {
                 date: day,
-                weight_g: scaled(&weight.get_untracked(), 1000)?,
+                weight_g: units::parse_kg(&weight.get_untracked())?,
                 systolic: pressure(systolic)?,
                 diastolic: pressure(diastolic)?,
                 urine_protein: dip(protein),
                 urine_glucose: dip(glucose),
                 oedema: dip(oedema),
-                fundal_height_mm: scaled(&fundal.get_untracked(), 10)?,
-                abdominal_girth_mm: scaled(&girth.get_untracked(), 10)?,
+                fundal_height_mm: units::parse_cm(&fundal.get_untracked())?,
+                abdominal_girth_mm: units::parse_cm(&girth.get_untracked())?,
                 next_visit: next_day,
                 facility: facility.get_untracked().trim().to_owned(),
                 note: note.get_untracked().trim().to_owned(),

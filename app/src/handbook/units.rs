@@ -1,4 +1,4 @@
-//! What a person types into the growth forms, read into whole grams and millimetres,
+//! What a person types into the handbook's forms (growth, pregnancy), read into whole grams and millimetres,
 //! and those written back for the screen. Full-width digits (typed with a Japanese
 //! keyboard) are read like ASCII ones.
 
