@@ -132,6 +132,19 @@ pub fn parse_time(text: &str) -> Option<u32> {
     (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
+/// `Day` is `YYYY-MM-DD` in JSON wherever it stands (a map's values too), like [`ymd`].
+impl serde::Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ymd::serialize(self, s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
+        ymd::deserialize(d)
+    }
+}
+
 /// `Day` as `YYYY-MM-DD` in JSON: `#[serde(with = "ymd")]`.
 pub mod ymd {
     use serde::{Deserialize, Deserializer, Serializer, de::Error};

@@ -82,6 +82,11 @@ pub enum ErrorCode {
     /// A 妊婦健診 record with a value no pregnant woman has (a slip of units), a blood
     /// pressure whose upper number is not above the lower, or a next visit not after it.
     PrenatalVisitInvalid,
+    /// A 乳幼児健診 record (findings or the parent's record) with a value no child has, a
+    /// teeth count before 1 y 6 m, a question or milestone of another age, or text too long.
+    CheckupInvalid,
+    /// A checkup or a milestone dated before the birth or after today.
+    CheckupDateInvalid,
     /// The invite code is unknown, used or expired.
     InviteInvalid,
     /// The user already belongs to this family or association.
@@ -121,7 +126,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 51] = [
+    pub const ALL: [ErrorCode; 53] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -155,6 +160,8 @@ impl ErrorCode {
         ErrorCode::DoseInvalid,
         ErrorCode::LabResultInvalid,
         ErrorCode::PrenatalVisitInvalid,
+        ErrorCode::CheckupInvalid,
+        ErrorCode::CheckupDateInvalid,
         ErrorCode::InviteInvalid,
         ErrorCode::AlreadyMember,
         ErrorCode::LastGuardian,
@@ -211,6 +218,8 @@ impl ErrorCode {
             ErrorCode::DoseInvalid => 422,
             ErrorCode::LabResultInvalid => 422,
             ErrorCode::PrenatalVisitInvalid => 422,
+            ErrorCode::CheckupInvalid => 422,
+            ErrorCode::CheckupDateInvalid => 422,
             ErrorCode::InviteInvalid => 422,
             ErrorCode::AlreadyMember => 409,
             ErrorCode::LastGuardian => 409,
@@ -384,6 +393,18 @@ impl ErrorCode {
             }
             (ErrorCode::PrenatalVisitInvalid, Lang::En) => {
                 "Check the weight (kg), blood pressure (upper above lower), fundal height and girth (cm), and the next visit's date."
+            }
+            (ErrorCode::CheckupInvalid, Lang::Ja) => {
+                "健診の記録を確かめてください（体重はkg、身長と頭囲はcm、歯は1歳6か月から）。"
+            }
+            (ErrorCode::CheckupInvalid, Lang::En) => {
+                "Check the checkup record (weight in kg, length and head in cm, teeth from 1 y 6 m)."
+            }
+            (ErrorCode::CheckupDateInvalid, Lang::Ja) => {
+                "日付は生まれた日から今日までの間にしてください。"
+            }
+            (ErrorCode::CheckupDateInvalid, Lang::En) => {
+                "The date must be between the day of birth and today."
             }
             (ErrorCode::InviteInvalid, Lang::Ja) => {
                 "招待コードが正しくないか、期限が切れています。家族にもう一度発行してもらってください。"

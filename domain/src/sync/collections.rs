@@ -8,6 +8,10 @@ use serde_json::Value;
 use super::protocol::{Refusal, Scope};
 use crate::circulars::{CIRCULAR_COLLECTION, Circular};
 use crate::events::{EVENT_COLLECTION, Event};
+use crate::handbook::records::checkups::{
+    CHECKUP_COLLECTION, CHECKUP_NOTE_COLLECTION, CHECKUP_NOTE_ID_PREFIX, Checkup, CheckupNote,
+    checkup_note_id,
+};
 use crate::handbook::records::prenatal::{
     PREGNANCY_COLLECTION, PREGNANCY_ID_PREFIX, Pregnancy, VISIT_COLLECTION, Visit,
 };
@@ -18,26 +22,34 @@ use crate::handbook::vaccinations::DoseRecord;
 use crate::handbook::{NOTE_COLLECTION, Note};
 
 /// The collections a client may put; the others are written by the server only.
-pub const CLIENT_COLLECTIONS: [&str; 8] = [
+pub const CLIENT_COLLECTIONS: [&str; 10] = [
     NOTE_COLLECTION,
     PREGNANCY_COLLECTION,
     VISIT_COLLECTION,
     BIRTH_COLLECTION,
     MEASUREMENT_COLLECTION,
     DOSE_COLLECTION,
+    CHECKUP_COLLECTION,
+    CHECKUP_NOTE_COLLECTION,
     EVENT_COLLECTION,
     CIRCULAR_COLLECTION,
 ];
 
 /// The handbook's collections: health data, always in a family's scope.
-pub const HANDBOOK_COLLECTIONS: [&str; 6] = [
+pub const HANDBOOK_COLLECTIONS: [&str; 8] = [
     NOTE_COLLECTION,
     PREGNANCY_COLLECTION,
     VISIT_COLLECTION,
     BIRTH_COLLECTION,
     MEASUREMENT_COLLECTION,
     DOSE_COLLECTION,
+    CHECKUP_COLLECTION,
+    CHECKUP_NOTE_COLLECTION,
 ];
+
+/// The one handbook collection health staff write (with the family's consent), and
+/// guardians do not: the clinician's checkup findings.
+pub const CLINICIAN_COLLECTION: &str = CHECKUP_COLLECTION;
 
 /// The collections with one record per family, and the prefix of that record's id.
 const ONE_PER_FAMILY: [(&str, &str); 2] = [
@@ -62,6 +74,9 @@ pub fn check(collection: &str, id: &str, scope: &Scope, body: &Value) -> Result<
             return Err(Refusal::Validation);
         }
     }
+    if collection != CHECKUP_NOTE_COLLECTION && id.starts_with(CHECKUP_NOTE_ID_PREFIX) {
+        return Err(Refusal::Validation);
+    }
     fn read<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, Refusal> {
         serde_json::from_value(body.clone()).map_err(|_| Refusal::Validation)
     }
@@ -84,6 +99,18 @@ pub fn check(collection: &str, id: &str, scope: &Scope, body: &Value) -> Result<
         DOSE_COLLECTION => read::<DoseRecord>(body)?
             .validate()
             .map_err(|_| Refusal::Validation),
+        CHECKUP_COLLECTION => read::<Checkup>(body)?
+            .validate()
+            .map_err(|_| Refusal::Validation),
+        // The parent's record for an age lives under that age's id (one per age).
+        CHECKUP_NOTE_COLLECTION => {
+            let note = read::<CheckupNote>(body)?;
+            note.validate().map_err(|_| Refusal::Validation)?;
+            if id != checkup_note_id(scope_id, note.age) {
+                return Err(Refusal::Validation);
+            }
+            Ok(())
+        }
         EVENT_COLLECTION => {
             let event: Event =
                 serde_json::from_value(body.clone()).map_err(|_| Refusal::Validation)?;
@@ -273,6 +300,50 @@ mod tests {
                 &dose
             ),
             Err(Refusal::Validation)
+        );
+    }
+
+    #[test]
+    fn checkups_live_in_a_family_and_the_parents_record_under_its_ages_id() {
+        let family = Scope::of("family", "f1");
+        let findings =
+            json!({"age": "6-7m", "date": "2026-10-20", "weight_g": 7800, "judgement": "healthy"});
+        assert_eq!(check(CHECKUP_COLLECTION, "c1", &family, &findings), Ok(()));
+        let teeth_too_early = json!({"age": "6-7m", "date": "2026-10-20", "teeth": {"erupted": 2}, "judgement": "healthy"});
+        assert_eq!(
+            check(CHECKUP_COLLECTION, "c1", &family, &teeth_too_early),
+            Err(Refusal::Validation)
+        );
+        assert_eq!(
+            check(CHECKUP_COLLECTION, "c1", &Scope::public(), &findings),
+            Err(Refusal::Validation)
+        );
+        let note = json!({"age": "3-4m", "milestones": {"head_control": "2026-07-20"}, "answers": {"m3_smile": true}});
+        assert_eq!(
+            check(
+                CHECKUP_NOTE_COLLECTION,
+                "checkup-note-3-4m-f1",
+                &family,
+                &note
+            ),
+            Ok(())
+        );
+        for id in ["n1", "checkup-note-6-7m-f1", "checkup-note-3-4m-f2"] {
+            assert_eq!(
+                check(CHECKUP_NOTE_COLLECTION, id, &family, &note),
+                Err(Refusal::Validation),
+                "{id}"
+            );
+        }
+        assert_eq!(
+            check(
+                CHECKUP_COLLECTION,
+                "checkup-note-3-4m-f1",
+                &family,
+                &findings
+            ),
+            Err(Refusal::Validation),
+            "another collection under a parent's record id"
         );
     }
 }

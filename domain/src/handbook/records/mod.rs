@@ -8,6 +8,8 @@
 //! Units are whole grams and millimetres, so a record never carries a float that two
 //! devices could print differently.
 
+pub mod checkup_questions;
+pub mod checkups;
 pub mod prenatal;
 
 use serde::{Deserialize, Serialize};
