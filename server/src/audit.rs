@@ -74,6 +74,26 @@ pub async fn sync_reads(
     Ok(())
 }
 
+/// Records checkup findings written into handbooks by health staff: one entry per
+/// family, whose `reason` is the number of records (`1 records`), never their content.
+pub async fn clinician_writes(
+    db: &Db,
+    writer: &CurrentUser,
+    families: &std::collections::BTreeMap<String, usize>,
+) -> Result<(), sqlx::Error> {
+    for (family, count) in families {
+        let event = Event {
+            actor: Some(writer),
+            action: "family.checkup.write",
+            object_type: "family",
+            object_id: family,
+            outcome: Outcome::Allowed,
+        };
+        record_with_reason(db, event, Some(&format!("{count} records"))).await?;
+    }
+    Ok(())
+}
+
 /// Appends an entry with the reason the actor gave (an admin's moderation decision).
 pub async fn record_with_reason(
     db: &Db,

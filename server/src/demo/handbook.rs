@@ -1,6 +1,7 @@
 //! The demo family's handbook (練馬 さくら, born about eight months before the day of
-//! seeding): the birth record, the growth measured at each checkup so far and every
-//! vaccination dose due so far. Nothing here is made up where the domain knows better:
+//! seeding): the birth record, the growth measured at each checkup so far (with the
+//! checkups' findings and the parent's records, `checkups.rs`) and every vaccination dose
+//! due so far. Nothing here is made up where the domain knows better:
 //! the measurements are WHO 2006's values at a fixed centile for the day's age
 //! (`who2006().value_at_percentile`), and each dose is given on the first day the
 //! vaccination rules recommend it, given the doses before it (`vaccinations::schedule`).
@@ -164,16 +165,18 @@ fn records(family: &str, born: Day, today: Day) -> anyhow::Result<Vec<DemoRecord
         .validate()
         .map_err(|code| anyhow!("the demo birth record is invalid: {code:?}"))?;
     let mut out = vec![(id, BIRTH_COLLECTION, serde_json::to_string(&birth)?)];
-    for (id, measurement) in measurements(born, today)? {
+    let measured = measurements(born, today)?;
+    for (id, measurement) in &measured {
         measurement
             .validate()
             .map_err(|code| anyhow!("demo measurement {id} is invalid: {code:?}"))?;
         out.push((
-            id,
+            id.clone(),
             MEASUREMENT_COLLECTION,
-            serde_json::to_string(&measurement)?,
+            serde_json::to_string(measurement)?,
         ));
     }
+    out.extend(super::checkups::records(family, &measured)?);
     for (id, dose) in doses(born, today) {
         dose.validate()
             .map_err(|e| anyhow!("demo dose {id} is invalid: {e:?}"))?;
@@ -236,7 +239,13 @@ pub(super) async fn write_missing(
 #[cfg(test)]
 mod tests {
     use domain::{
-        handbook::{records::Unusual, vaccinations::check},
+        handbook::{
+            records::{
+                Unusual,
+                checkups::{CHECKUP_COLLECTION, CHECKUP_NOTE_COLLECTION, Checkup, CheckupNote},
+            },
+            vaccinations::check,
+        },
         sync::{collections, protocol::Scope},
     };
 
@@ -270,6 +279,18 @@ mod tests {
             assert_eq!(measured.len(), 4, "every checkup up to 6–7 months");
             for (_, m) in &measured {
                 assert_eq!(m.check_for(born, Some(&birth), today), Ok(Vec::new()));
+            }
+            // A finding and a parent's record for each checkup measured, dated in range.
+            let checkups: Vec<_> = (records.iter())
+                .filter(|r| r.1 == CHECKUP_COLLECTION)
+                .map(|r| serde_json::from_str::<Checkup>(&r.2).unwrap())
+                .collect();
+            assert_eq!(checkups.len(), 4);
+            assert!(checkups.iter().all(|c| c.check_for(born, today).is_ok()));
+            let notes = (records.iter()).filter(|r| r.1 == CHECKUP_NOTE_COLLECTION);
+            for (_, _, body) in notes {
+                let note: CheckupNote = serde_json::from_str(body).unwrap();
+                assert_eq!(note.check_for(born, today), Ok(()), "{note:?}");
             }
             let given = doses(born, today);
             let all: Vec<DoseRecord> = given.iter().map(|(_, d)| d.clone()).collect();

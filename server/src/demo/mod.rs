@@ -3,6 +3,7 @@
 //! missing, so seeding twice changes nothing. The accounts and their password are
 //! listed in README.md; never run `--demo` on a real deployment.
 
+mod checkups;
 mod circulars;
 mod events;
 mod handbook;

@@ -15,7 +15,7 @@ use domain::{
     circulars::CIRCULAR_COLLECTION,
     events::{self as board, EVENT_COLLECTION, Event},
     sync::{
-        collections,
+        collections::{self, CLINICIAN_COLLECTION},
         commands::{self, Command},
         ids,
         protocol::{
@@ -30,7 +30,7 @@ use sqlx::{Any, Row, Transaction};
 pub use self::reach::{Reach, reach};
 pub(crate) use crate::records::write_record;
 use crate::{
-    AppState, circulars, db,
+    AppState, audit, circulars, db,
     error::{AppError, JsonBody},
     events, moderation,
     records::{self, Stored, Write},
@@ -186,6 +186,7 @@ pub async fn push(
     }
     store_counter(&mut tx, seq).await?;
     tx.commit().await?;
+    audit::clinician_writes(&state.db, &user, &batch.clinician_writes).await?;
     Ok(Json(PushResponse::Done { results }))
 }
 
@@ -284,6 +285,9 @@ struct Batch {
     changed_circulars: Vec<(String, Option<String>)>,
     /// The stored attachments the pushed circulars name.
     attachments: BTreeMap<String, circulars::Stored>,
+    /// Families whose handbook health staff wrote to in this push, with the count of
+    /// records: audited once the push commits.
+    clinician_writes: BTreeMap<String, usize>,
     /// What this user's devices have written so far, this push's writes included, and
     /// the most they may.
     usage: records::Usage,
@@ -421,8 +425,12 @@ fn apply(
         _ => None,
     };
     let owner = stored.and_then(|s| s.owner.as_deref());
+    // Checkup findings are the clinician's: health staff write them into a consenting
+    // family's handbook (and nothing else there); its guardians read them.
     let allowed = if collection == EVENT_COLLECTION && scope == Scope::public() {
         events::may_write_on_board(reach, stored.map(|_| owner), new_association)
+    } else if collection == CLINICIAN_COLLECTION {
+        matches!(scope.parts(), ("family", family) if reach.clinician_of.contains(family))
     } else {
         reach.write.contains(&scope)
     };
@@ -489,6 +497,11 @@ fn apply(
         batch
             .changed_events
             .push((id.to_owned(), new.clone(), change));
+    }
+    if collection == CLINICIAN_COLLECTION
+        && let ("family", family) = scope.parts()
+    {
+        *batch.clinician_writes.entry(family.to_owned()).or_default() += 1;
     }
     batch.usage = usage;
     *seq += 1;

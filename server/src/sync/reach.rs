@@ -17,6 +17,9 @@ pub struct Reach {
     pub write: BTreeSet<Scope>,
     /// Associations whose events this user publishes on the board (its editors').
     pub editor_of: BTreeSet<String>,
+    /// For health staff: the families whose guardians consent to the health centre,
+    /// into whose handbook they write checkup findings (and nothing else).
+    pub clinician_of: BTreeSet<String>,
 }
 
 /// A user's memberships as rows of `(kind, id, role)`, with `$1` the user's id.
@@ -72,12 +75,12 @@ pub(super) fn reach_from(
                 Scope::of("association", &row.try_get::<String, _>("id")?),
                 "editor",
             ),
-            // Health staff read the handbook for the checkups; they write nothing
-            // through sync (their checkup records will be a collection of their own).
+            // Health staff read the handbook for the checkups and write only their
+            // findings (`collections::CLINICIAN_COLLECTION`, checked by push).
             "h" if health_staff => {
-                reach
-                    .read
-                    .insert(Scope::of("family", &row.try_get::<String, _>("id")?));
+                let id: String = row.try_get("id")?;
+                reach.read.insert(Scope::of("family", &id));
+                reach.clinician_of.insert(id);
                 continue;
             }
             _ => continue,

@@ -187,6 +187,9 @@ async fn the_demo_child_is_eight_months_old_with_her_handbook_shared_with_the_he
     };
     assert_eq!(count("handbook_birth"), 1);
     assert_eq!(count("handbook_measurement"), 4);
+    // A checkup's findings and the parent's record for each of the four checkups.
+    assert_eq!(count("handbook_checkup"), 4);
+    assert_eq!(count("handbook_checkup_note"), 4);
     assert!(count("handbook_dose") >= 12, "{}", count("handbook_dose"));
     let birth = &seen[&format!("birth-{family}")]["body"];
     assert_eq!(birth["weight_g"], 3120);
@@ -204,7 +207,10 @@ async fn the_demo_child_is_eight_months_old_with_her_handbook_shared_with_the_he
         1 + 4,
         "the pregnancy record and the visits so far"
     );
-    assert_eq!(staff_seen.len(), 1 + 4 + count("handbook_dose") + in_second);
+    assert_eq!(
+        staff_seen.len(),
+        1 + 4 + 4 + 4 + count("handbook_dose") + in_second
+    );
     assert_eq!(sync_reads(&app).await.len(), 2, "one entry per family read");
     // Viewers read it too, and write nothing.
     let grandma = app.sign_in("grandma", server::demo::DEMO_PASSWORD).await;

@@ -19,6 +19,7 @@ mod events;
 mod families;
 mod fuzz;
 mod handbook;
+mod handbook_checkups;
 mod handbook_staff;
 mod hardening;
 mod health;
