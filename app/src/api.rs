@@ -174,6 +174,11 @@ pub async fn family(id: &str) -> Result<Family, ApiError> {
     get(&format!("/api/families/{id}")).await
 }
 
+/// Health staff: the families that share their handbook with the health centre.
+pub async fn health_centre_families() -> Result<Vec<Family>, ApiError> {
+    get("/api/health-centre/families").await
+}
+
 pub async fn update_child(id: &str, form: &ChildUpdate) -> Result<Family, ApiError> {
     call(
         Method::PUT,

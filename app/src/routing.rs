@@ -30,6 +30,11 @@ pub enum Page {
     ChildVaccines(Id),
     /// `/handbook/{family id}/pregnancy`: the pregnancy's dates, check-ups and tests.
     Pregnancy(Id),
+    /// `/handbook/{family id}/checkups`: one child's 乳幼児健診, findings and the parent's
+    /// record for each age.
+    ChildCheckups(Id),
+    /// `/health-centre`: health staff's list of the handbooks shared with them.
+    HealthCentre,
     /// `/events/{id}`: one event (or a fair and its programmes).
     Event(Id),
     /// `/events/new`: an editor writes a new event.
@@ -46,7 +51,7 @@ pub enum Page {
 
 impl Page {
     /// The pages at a fixed path (all but those with an id in their path).
-    pub const FIXED: [Page; 13] = [
+    pub const FIXED: [Page; 14] = [
         Page::Home,
         Page::Handbook,
         Page::Events,
@@ -59,6 +64,7 @@ impl Page {
         Page::SignUp,
         Page::Account,
         Page::Admin,
+        Page::HealthCentre,
         Page::NotFound,
     ];
 
@@ -76,11 +82,13 @@ impl Page {
             Page::SignUp => "/sign-up",
             Page::Account => "/account",
             Page::Admin => "/admin",
+            Page::HealthCentre => "/health-centre",
             Page::NotFound => "/not-found",
             Page::Family(_)
             | Page::ChildGrowth(_)
             | Page::ChildVaccines(_)
             | Page::Pregnancy(_)
+            | Page::ChildCheckups(_)
             | Page::Event(_)
             | Page::EventEdit(_)
             | Page::Circular(_) => {
@@ -95,6 +103,7 @@ impl Page {
             Page::ChildGrowth(id) => format!("/handbook/{id}/growth"),
             Page::ChildVaccines(id) => format!("/handbook/{id}/vaccines"),
             Page::Pregnancy(id) => format!("/handbook/{id}/pregnancy"),
+            Page::ChildCheckups(id) => format!("/handbook/{id}/checkups"),
             Page::Event(id) => format!("/events/{id}"),
             Page::EventEdit(id) => format!("/events/{id}/edit"),
             Page::Circular(id) => format!("/circulars/{id}"),
@@ -115,6 +124,7 @@ impl Page {
                 (Some(id), "growth") => Page::ChildGrowth(id),
                 (Some(id), "vaccines") => Page::ChildVaccines(id),
                 (Some(id), "pregnancy") => Page::Pregnancy(id),
+                (Some(id), "checkups") => Page::ChildCheckups(id),
                 _ => Page::NotFound,
             };
         }
@@ -149,6 +159,8 @@ impl Page {
             Page::ChildGrowth(_) => t_string!(i18n, growth_title).to_string(),
             Page::ChildVaccines(_) => t_string!(i18n, vaccines_title).to_string(),
             Page::Pregnancy(_) => t_string!(i18n, pregnancy_title).to_string(),
+            Page::ChildCheckups(_) => t_string!(i18n, checkups_title).to_string(),
+            Page::HealthCentre => t_string!(i18n, centre_title).to_string(),
             Page::Events => t_string!(i18n, events_title).to_string(),
             Page::Event(_) => t_string!(i18n, event_title).to_string(),
             Page::EventNew => t_string!(i18n, event_new_title).to_string(),
@@ -352,6 +364,7 @@ mod tests {
             Page::ChildGrowth(id),
             Page::ChildVaccines(id),
             Page::Pregnancy(id),
+            Page::ChildCheckups(id),
             Page::Event(id),
             Page::EventEdit(id),
             Page::Circular(id),

@@ -25,12 +25,17 @@ const PATHS = [
   '/sign-up',
   '/account',
   '/admin',
+  '/health-centre',
   '/not-found',
   `/events/${DRILL}`,
   `/events/${FAIR}`,
   `/events/${DRILL}/edit`,
   `/circulars/${CIRCULAR}`,
   `/families/${FAMILY}`,
+  `/handbook/${FAMILY}/pregnancy`,
+  `/handbook/${FAMILY}/growth`,
+  `/handbook/${FAMILY}/checkups`,
+  `/handbook/${FAMILY}/vaccines`,
 ];
 
 /** Each demo account (README's table) and no account at all. */

@@ -1,6 +1,7 @@
-//! 電子母子手帳: the mother–child health handbook. So far the guardians' notes
-//! (保護者の記録), written on the phone first and synced to the family; checkups, growth
-//! and vaccines arrive with the handbook issue.
+//! 電子母子手帳: the mother–child health handbook page: for each family, the links to the
+//! child's pages (pregnancy, growth, checkups, vaccinations) and the guardians' notes
+//! (保護者の記録), written on the phone first and synced to the family. Health staff get
+//! a link to the handbooks shared with the health centre.
 
 use domain::{
     families::FamilyRole,
@@ -9,7 +10,7 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use crate::components::{ComingSoon, RequireSignIn};
+use crate::components::RequireSignIn;
 use crate::routing::{Id, Link, Page};
 use crate::{
     account::state::Account,
@@ -25,14 +26,21 @@ use crate::{
 #[component]
 pub fn Handbook() -> impl IntoView {
     let i18n = use_i18n();
-    let items = move || vec![t_string!(i18n, handbook_item_checkups).to_string()];
+    let account = Account::get();
+    let staff = move || {
+        account
+            .me()
+            .is_some_and(|me| me.has_role(domain::accounts::Role::HealthStaff))
+    };
     view! {
         <h1>{t!(i18n, handbook_title)}</h1>
         <p class="lead">{t!(i18n, handbook_lead)}</p>
+        <Show when=staff>
+            <p><Link page=Page::HealthCentre class="module-link">{t!(i18n, centre_title)}</Link></p>
+        </Show>
         <RequireSignIn>
             <Families />
         </RequireSignIn>
-        {move || view! { <ComingSoon items=items() /> }}
     }
 }
 
@@ -97,6 +105,7 @@ fn Notes(family_id: String, child_name: String, guardian: bool) -> impl IntoView
                 <ul class="link-list" aria-label=move || t_string!(i18n, growth_links_label)>
                     <li><Link page=Page::Pregnancy(id) class="module-link">{t!(i18n, handbook_link_pregnancy)}</Link></li>
                     <li><Link page=Page::ChildGrowth(id) class="module-link">{t!(i18n, growth_title)}</Link></li>
+                    <li><Link page=Page::ChildCheckups(id) class="module-link">{t!(i18n, checkups_title)}</Link></li>
                     <li><Link page=Page::ChildVaccines(id) class="module-link">{t!(i18n, vaccines_title)}</Link></li>
                 </ul>
             })}

@@ -22,6 +22,7 @@ pub enum Module {
     /// One child's pages in the handbook, each a chunk apart from the handbook page.
     Pregnancy,
     Growth,
+    Checkups,
     Vaccines,
     Events,
     /// The events module's circulars (回覧板): a chunk apart from the event pages.
@@ -34,9 +35,10 @@ impl Module {
     pub fn of(page: Page) -> Option<Module> {
         match page {
             Page::Home | Page::Settings | Page::Install | Page::NotFound => None,
-            Page::Handbook => Some(Module::Handbook),
+            Page::Handbook | Page::HealthCentre => Some(Module::Handbook),
             Page::Pregnancy(_) => Some(Module::Pregnancy),
             Page::ChildGrowth(_) => Some(Module::Growth),
+            Page::ChildCheckups(_) => Some(Module::Checkups),
             Page::ChildVaccines(_) => Some(Module::Vaccines),
             Page::Events | Page::Event(_) | Page::EventNew | Page::EventEdit(_) => {
                 Some(Module::Events)
@@ -68,6 +70,7 @@ async fn draw(module: Module, page: Page) -> Result<AnyView, ChunkError> {
         Module::Handbook => handbook::draw(page).await,
         Module::Pregnancy => handbook::pregnancy::draw(page).await,
         Module::Growth => handbook::growth::draw(page).await,
+        Module::Checkups => handbook::checkups::draw(page).await,
         Module::Vaccines => handbook::vaccines::draw(page).await,
         Module::Events => events::draw(page).await,
         Module::Circulars => events::circulars::draw(page).await,

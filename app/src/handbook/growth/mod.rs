@@ -26,7 +26,6 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::{
-    account::state::Account,
     components::{I18n, RequireSignIn},
     form::FormError,
     i18n::*,
@@ -60,25 +59,25 @@ pub fn ChildGrowth(family: String) -> impl IntoView {
     }
 }
 
-/// The page for a family the person belongs to; for any other, a plain word on why not.
+/// The page for a family the person may read; for any other, a plain word on why not.
 #[component]
 fn ForFamily(family: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let account = Account::get();
-    let summary = Memo::new(move |_| {
-        account
-            .me()
-            .and_then(|me| me.families.into_iter().find(|f| f.id == family))
-    });
-    move || match summary.get() {
-        Some(family) => view! { <Growth family /> }.into_any(),
-        None => view! {
+    fn denied() -> AnyView {
+        let i18n = use_i18n();
+        view! {
             <section class="card">
                 <p>{t!(i18n, growth_not_member)}</p>
                 <p><Link page=Page::Handbook class="text-link">{t!(i18n, growth_back)}</Link></p>
             </section>
         }
-        .into_any(),
+        .into_any()
+    }
+    view! {
+        <crate::handbook::child::ForChild
+            family
+            show=|family| view! { <Growth family /> }.into_any()
+            denied
+        />
     }
 }
 

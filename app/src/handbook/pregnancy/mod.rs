@@ -9,6 +9,7 @@ mod labs;
 mod visits;
 
 use domain::{
+    accounts::FamilySummary,
     families::FamilyRole,
     handbook::records::prenatal::{
         PREGNANCY_COLLECTION, Pregnancy, VISIT_COLLECTION, pregnancy_record_id,
@@ -17,10 +18,7 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use crate::{
-    account::state::Account, components::RequireSignIn, form::FormError, i18n::*, sync::Sync,
-    tasks::spawn_owned,
-};
+use crate::{components::RequireSignIn, form::FormError, i18n::*, sync::Sync, tasks::spawn_owned};
 
 crate::module_pages!(pregnancy, pages);
 
@@ -50,23 +48,21 @@ pub fn PregnancyPage(family: String) -> impl IntoView {
 /// The page for a family the person is in; a plain sentence for any other.
 #[component]
 fn Member(family: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let account = Account::get();
-    let found = Memo::new(move |_| {
-        account
-            .me()
-            .and_then(|me| me.families.into_iter().find(|f| f.id == family))
-    });
-    move || match found.get() {
-        None => view! { <p class="card">{t!(i18n, pregnancy_not_member)}</p> }.into_any(),
-        Some(summary) => view! {
+    fn denied() -> AnyView {
+        let i18n = use_i18n();
+        view! { <p class="card">{t!(i18n, pregnancy_not_member)}</p> }.into_any()
+    }
+    fn show(summary: FamilySummary) -> AnyView {
+        let i18n = use_i18n();
+        view! {
             <p class="pregnancy-child">
                 {t_string!(i18n, notes_child, name = summary.child_name.clone()).to_string()}
             </p>
             <Records family=summary.id.clone() guardian=summary.role == FamilyRole::Guardian />
         }
-        .into_any(),
+        .into_any()
     }
+    view! { <crate::handbook::child::ForChild family show denied /> }
 }
 
 /// The pregnancy record as stored here, and whether a change to it waits to be sent.

@@ -27,7 +27,6 @@ use domain::{
 use leptos::prelude::*;
 
 use crate::{
-    account::state::Account,
     browser,
     components::RequireSignIn,
     form::FormError,
@@ -101,17 +100,17 @@ pub fn ChildVaccines(family: String) -> impl IntoView {
 /// sentence, never a page of someone else's data.
 #[component]
 fn Member(family: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let account = Account::get();
-    let summary = Memo::new(move |_| {
-        account
-            .me()
-            .and_then(|me| me.families.into_iter().find(|f| f.id == family))
-    });
-    move || match summary.get() {
-        Some(summary) => view! { <Birth summary /> }.into_any(),
-        None => view! { <p class="card" role="status">{t_string!(i18n, vaccines_not_member)}</p> }
-            .into_any(),
+    fn denied() -> AnyView {
+        let i18n = use_i18n();
+        view! { <p class="card" role="status">{t_string!(i18n, vaccines_not_member)}</p> }
+            .into_any()
+    }
+    view! {
+        <crate::handbook::child::ForChild
+            family
+            show=|summary| view! { <Birth summary /> }.into_any()
+            denied
+        />
     }
 }
 
