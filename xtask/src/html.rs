@@ -4,7 +4,7 @@
 //! itself, because trunk 0.21 cannot split the WebAssembly:
 //!
 //! - `rel="rust"`: the app (see `wasm.rs`); replaced by the module loader and preloads;
-//! - `rel="css"`: copied as `<name>-<hash>.css`, linked as a stylesheet;
+//! - `rel="css"`: copied minified as `<name>-<hash>.css`, linked as a stylesheet;
 //! - `rel="copy-file"`, `rel="copy-dir"`: copied to the root of dist/, link removed.
 //!
 //! Anything else (another `rel`, an attribute with no meaning here) stops the build
@@ -151,9 +151,14 @@ fn loader(built: &Built) -> Vec<String> {
     lines
 }
 
-/// Copies `source` into `dist` as `<stem>-<16 hex of its SHA-256>.<ext>`.
+/// Copies the stylesheet `source` into `dist`, minified, as
+/// `<stem>-<16 hex of its SHA-256>.<ext>`.
 fn copy_hashed(source: &Path, dist: &Path) -> Result<String> {
-    let data = std::fs::read(source).with_context(|| format!("reading {}", source.display()))?;
+    let minified = dist.join(".minified.css");
+    std::fs::copy(source, &minified).with_context(|| format!("reading {}", source.display()))?;
+    crate::minify::stylesheet(&minified)?;
+    let data = std::fs::read(&minified)?;
+    std::fs::remove_file(&minified)?;
     let hash: String = Sha256::digest(&data)[..8]
         .iter()
         .map(|b| format!("{b:02x}"))

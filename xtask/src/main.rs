@@ -19,6 +19,7 @@ mod dist;
 mod files;
 mod html;
 mod install;
+mod minify;
 mod postgres;
 mod size;
 mod wasm;

@@ -131,9 +131,10 @@ fn site_paths(html: &str) -> Vec<String> {
 
 /// The relative modules a script imports statically: `from "./x.js"`, `import "./x.js"`.
 fn static_imports(js: &str) -> impl Iterator<Item = &str> {
-    ["from ", "import "].into_iter().flat_map(move |keyword| {
+    // Minified JavaScript has no space before the quote: `import*as a from"./x.js"`.
+    ["from", "import"].into_iter().flat_map(move |keyword| {
         js.match_indices(keyword).filter_map(move |(at, _)| {
-            let rest = &js[at + keyword.len()..];
+            let rest = js[at + keyword.len()..].trim_start_matches(' ');
             let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
             let end = rest[1..].find(quote)?;
             let path = &rest[1..end + 1];
@@ -167,6 +168,10 @@ mod tests {
         let js = "import * as a from './__wasm_split.js';\nimport { initSync } from \"./app.js\";\n\
                   const x = fetch(new URL(\"./chunk_0.wasm\", import.meta.url)); import('./lazy.js');";
         let imports: Vec<_> = static_imports(js).collect();
+        assert_eq!(imports, ["./__wasm_split.js", "./app.js"]);
+        let minified =
+            r#"import*as j from"./__wasm_split.js";import{initSync as a}from"./app.js";"#;
+        let imports: Vec<_> = static_imports(minified).collect();
         assert_eq!(imports, ["./__wasm_split.js", "./app.js"]);
         assert_eq!(join("pkg-1", "./app.js"), "pkg-1/app.js");
     }

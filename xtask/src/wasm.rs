@@ -99,7 +99,12 @@ pub fn build(root: &Path, request: &Request, college_mark: Option<&str>) -> Resu
     for chunk in &chunks {
         std::fs::copy(split_dir.join(chunk), pkg.join(chunk))?;
     }
-    took("split and wasm-bindgen", started);
+    for js in [main_js.as_str(), SPLIT_LOADER] {
+        if pkg.join(js).exists() {
+            crate::minify::module(&pkg.join(js))?;
+        }
+    }
+    took("split, wasm-bindgen and minifying the JavaScript", started);
 
     step("optimising each module (wasm-opt)");
     let started = Instant::now();

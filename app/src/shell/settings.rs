@@ -87,11 +87,14 @@ fn StorageUse() -> impl IntoView {
     let i18n = use_i18n();
     let state = RwSignal::new(None::<Option<(f64, bool)>>);
     spawn_owned(async move { state.set(Some(sync::storage_state().await)) });
+    // Whole numbers only: `{:.1}` on a float would bring the float formatting code
+    // (~5 KB) into the first download for this one line.
     let size = move |bytes: f64| {
         if bytes < 1024.0 * 1024.0 {
-            format!("{:.0} KB", (bytes / 1024.0).ceil())
+            format!("{} KB", (bytes / 1024.0).ceil() as u64)
         } else {
-            format!("{:.1} MB", bytes / (1024.0 * 1024.0))
+            let tenths = (bytes / (1024.0 * 1024.0 / 10.0)).round() as u64;
+            format!("{}.{} MB", tenths / 10, tenths % 10)
         }
     };
     view! {

@@ -1,8 +1,9 @@
 //! One child's growth (`/handbook/{family}/growth`): the birth record (出生時の記録,
 //! `birth.rs`), the measurements (`form.rs` to write one, `list.rs` to correct or delete
-//! them) and the chart against the reference percentiles (`chart.rs`) with its data
-//! table (`table.rs`), the accessible reading of the chart. Everything is read from and
-//! written to the sync store on this phone first, so it works offline.
+//! them) and the chart against the reference percentiles (`chart.rs`, drawn by
+//! `svg.rs`) with its data table (`table.rs`), the accessible reading of the chart.
+//! Everything is read from and written to the sync store on this phone first, so it works
+//! offline.
 //!
 //! The child's birth day comes with `/api/me`'s family summary, which the phone keeps, so
 //! ages are counted offline too.
@@ -11,6 +12,7 @@ mod birth;
 mod chart;
 mod form;
 mod list;
+mod svg;
 mod table;
 
 use domain::{

@@ -102,18 +102,68 @@ pub(super) fn age_text(i18n: I18n, row: &Row) -> String {
     }
 }
 
+/// `text` safe inside an element or a quoted attribute.
+pub(super) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The table's body: one row a value, as one string of markup (see `svg.rs`). The
+/// cells hold only numbers, days and our own words, escaped all the same.
+fn body(i18n: I18n, indicator: Indicator, rows: &[Row]) -> String {
+    let lang = settings::lang(i18n.get_locale());
+    let mut out = String::with_capacity(rows.len() * 160);
+    for row in rows {
+        let percentile = row
+            .assessed
+            .map_or_else(|| "—".to_owned(), |a| units::percentile(a.percentile));
+        for (i, cell) in [
+            browser::format_day(&row.day.to_string(), lang),
+            age_text(i18n, row),
+            value_text(indicator, row.value),
+            percentile,
+        ]
+        .iter()
+        .enumerate()
+        {
+            out.push_str(if i == 0 { "<tr><td>" } else { "<td>" });
+            out.push_str(&escape(cell));
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out
+}
+
 #[component]
-pub(super) fn GrowthTable(indicator: Indicator, rows: Memo<Vec<Row>>) -> impl IntoView {
+pub(super) fn GrowthTable(indicator: ReadSignal<Indicator>, rows: Memo<Vec<Row>>) -> impl IntoView {
     let i18n = use_i18n();
-    let value_heading = match indicator {
+    let value_heading = move || match indicator.get() {
         Indicator::WeightForAge => t_string!(i18n, growth_weight_kg),
         Indicator::LengthHeightForAge => t_string!(i18n, growth_length_cm),
         Indicator::HeadCircumferenceForAge => t_string!(i18n, growth_head_cm),
     };
+    let caption = move || {
+        t_string!(
+            i18n,
+            growth_table_caption,
+            what = what(i18n, indicator.get())
+        )
+        .to_string()
+    };
     view! {
         <div class="table-scroll">
             <table class="growth-table" data-testid="growth-table">
-                <caption>{t_string!(i18n, growth_table_caption, what = what(i18n, indicator)).to_string()}</caption>
+                <caption>{caption}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, growth_col_date)}</th>
@@ -122,25 +172,21 @@ pub(super) fn GrowthTable(indicator: Indicator, rows: Memo<Vec<Row>>) -> impl In
                         <th scope="col">{t!(i18n, growth_col_percentile)}</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {move || {
-                        let lang = settings::lang(i18n.get_locale());
-                        rows.get()
-                            .into_iter()
-                            .map(|row| {
-                                view! {
-                                    <tr>
-                                        <td>{browser::format_day(&row.day.to_string(), lang)}</td>
-                                        <td>{age_text(i18n, &row)}</td>
-                                        <td>{value_text(indicator, row.value)}</td>
-                                        <td>{row.assessed.map_or_else(|| "—".to_owned(), |a| units::percentile(a.percentile))}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </tbody>
+                <tbody inner_html=move || rows.with(|rows| body(i18n, indicator.get(), rows))></tbody>
             </table>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape(r#"<a href="x">&</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
+        );
     }
 }
