@@ -222,9 +222,7 @@ impl IdbStore {
         };
         store.meta_row().await?;
         if meta_value(&store.db, seal::SEALED_ROW).await?.is_none() {
-            // Fails only when another tab changed the store meanwhile: it runs again at
-            // the next opening, and until then everything still reads.
-            let _ = repair::run(&store, new_client_id).await;
+            repair::run(store.db.clone(), store.key.clone(), new_client_id()).await;
         }
         Ok(store)
     }

@@ -33,12 +33,14 @@ use indexed_db_futures::{
 use js_sys::Object;
 use wasm_bindgen::JsValue;
 
+use indexed_db_futures::database::Database;
+use web_sys::CryptoKey;
+
 use super::{
-    CHUNKS, IdbStore, META, META_KEY, NOTICES, OUTBOX, RECORDS, finish, from_js, idb_error,
-    json_error,
+    CHUNKS, META, META_KEY, NOTICES, OUTBOX, RECORDS, finish, from_js, idb_error, json_error,
     read::ChunkText,
     seal::{self, Opened},
-    to_js,
+    to_js, transaction,
     write::{meta_in, sealing_op, sealing_record},
 };
 
@@ -107,28 +109,36 @@ struct Plan {
 }
 
 /// Seals what is in the clear and sets the `sealed` row; see the module's comment.
-pub(super) async fn run(
-    store: &IdbStore,
-    new_client_id: impl FnOnce() -> String,
-) -> Result<(), StoreError> {
-    let (before, plan) = plan(store).await?;
-    let tx = store.transaction(
+/// `client_id` is the store's new client id if it must start again as a new client.
+/// (A WASM chunk of its own was measured: the split's loader cost the first load more
+/// than this code.)
+pub(super) async fn run(db: Database, key: CryptoKey, client_id: String) {
+    // Fails only when another tab changed the store meanwhile: it runs again at the
+    // next opening, and until then everything still reads.
+    let _ = repair(db, key, client_id).await;
+}
+
+async fn repair(db: Database, key: CryptoKey, client_id: String) -> Result<(), StoreError> {
+    let (before, plan) = plan(&db, &key).await?;
+    let tx = transaction(
+        &db,
         &[RECORDS, CHUNKS, OUTBOX, NOTICES, META],
         TransactionMode::Readwrite,
     )?;
     let result = async {
         if seen(&tx).await? != before {
-            return Err(StoreError("the store changed during its repair".into()));
+            return Err(StoreError("changed meanwhile".into()));
         }
-        write(&tx, before, plan, new_client_id).await
+        write(&tx, before, plan, client_id).await
     }
     .await;
     finish(tx, result).await
 }
 
 /// Reads the store and decides (and seals) what to write.
-async fn plan(store: &IdbStore) -> Result<(Seen, Plan), StoreError> {
-    let tx = store.transaction(
+async fn plan(db: &Database, key: &CryptoKey) -> Result<(Seen, Plan), StoreError> {
+    let tx = transaction(
+        db,
         &[RECORDS, CHUNKS, OUTBOX, NOTICES],
         TransactionMode::Readonly,
     )?;
@@ -162,10 +172,7 @@ async fn plan(store: &IdbStore) -> Result<(Seen, Plan), StoreError> {
         .iter()
         .map(|r| (seal::text(r, "id"), seal::text(r, "scope")))
         .collect();
-    for ((id, scope), opened) in clear
-        .into_iter()
-        .zip(seal::open_all(&store.key, records).await)
-    {
+    for ((id, scope), opened) in clear.into_iter().zip(seal::open_all(key, records).await) {
         match opened {
             Opened::Clear(value) => seal_record(&from_js(&value)?)?,
             Opened::Text(_) => {}
@@ -183,7 +190,7 @@ async fn plan(store: &IdbStore) -> Result<(Seen, Plan), StoreError> {
 
     let ids: Vec<f64> = outbox.iter().map(|v| seal::number(v, "id")).collect();
     let mut outbox_sealed = Vec::new();
-    let opened = seal::open_all(&store.key, outbox.clone()).await;
+    let opened = seal::open_all(key, outbox.clone()).await;
     for ((id, value), opened) in ids.into_iter().zip(outbox).zip(opened) {
         plan.outbox.push(match opened {
             Opened::Clear(_) => {
@@ -199,7 +206,7 @@ async fn plan(store: &IdbStore) -> Result<(Seen, Plan), StoreError> {
         });
     }
     let mut notices_sealed = Vec::new();
-    let opened = seal::open_all(&store.key, notices.clone()).await;
+    let opened = seal::open_all(key, notices.clone()).await;
     for (value, opened) in notices.into_iter().zip(opened) {
         plan.notices.push(match opened {
             Opened::Clear(_) => {
@@ -216,7 +223,7 @@ async fn plan(store: &IdbStore) -> Result<(Seen, Plan), StoreError> {
         });
     }
 
-    let mut sealed = seal::seal_all(&store.key, to_seal).await?.into_iter();
+    let mut sealed = seal::seal_all(key, to_seal).await?.into_iter();
     for (id, version) in sealed_records {
         if let Some(value) = sealed.next() {
             plan.records.push((value, id, version));
@@ -239,7 +246,7 @@ async fn write(
     tx: &Transaction<'_>,
     seen: Seen,
     plan: Plan,
-    new_client_id: impl FnOnce() -> String,
+    client_id: String,
 ) -> Result<(), StoreError> {
     let store = |name| tx.object_store(name).map_err(idb_error);
     let (records, chunks, outbox) = (store(RECORDS)?, store(CHUNKS)?, store(OUTBOX)?);
@@ -273,7 +280,7 @@ async fn write(
     if plan.outbox.iter().any(Result::is_err) {
         // A new client: the readable changes renumbered from 1, a notice for each other.
         outbox.clear().map_err(idb_error)?;
-        row.client_id = new_client_id();
+        row.client_id = client_id;
         row.next_mutation_id = 1;
         for entry in plan.outbox {
             match entry {

@@ -17,7 +17,7 @@ use domain::sync::{
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AesGcmParams, AesKeyGenParams, CryptoKey};
+use web_sys::CryptoKey;
 
 const ALGORITHM: &str = "AES-GCM";
 const IV: &str = "iv";
@@ -52,7 +52,7 @@ fn crypto() -> Result<web_sys::Crypto, StoreError> {
 /// A new AES-GCM 256 key that cannot be exported.
 pub(super) async fn new_key() -> Result<CryptoKey, StoreError> {
     let usages = Array::of2(&"encrypt".into(), &"decrypt".into());
-    let params = AesKeyGenParams::new(ALGORITHM, 256);
+    let params = params("length", &JsValue::from_f64(256.0))?;
     let made = crypto()?
         .subtle()
         .generate_key_with_object(&params, false, &usages)
@@ -61,6 +61,15 @@ pub(super) async fn new_key() -> Result<CryptoKey, StoreError> {
         .await
         .map_err(crypto_error)?
         .unchecked_into())
+}
+
+/// `{name: "AES-GCM", <name>: <value>}`: the parameters of a key or of one encryption
+/// (plain objects: web-sys's dictionaries would add JS glue to the first load).
+fn params(name: &str, value: &JsValue) -> Result<Object, StoreError> {
+    clear_fields(&[
+        ("name", JsValue::from_str(ALGORITHM)),
+        (name, value.clone()),
+    ])
 }
 
 fn field(value: &JsValue, name: &str) -> JsValue {
@@ -93,9 +102,8 @@ pub(super) async fn seal_all(
             .get_random_values_with_u8_array(&mut iv)
             .map_err(crypto_error)?;
         let iv = Uint8Array::from(&iv[..]);
-        let params = AesGcmParams::new(ALGORITHM, &iv);
         let promise = subtle
-            .encrypt_with_object_and_u8_array(&params, key, text.as_bytes())
+            .encrypt_with_object_and_u8_array(&params(IV, &iv)?, key, text.as_bytes())
             .map_err(crypto_error)?;
         set(&clear, IV, &iv)?;
         started.push((clear, promise));
@@ -124,28 +132,28 @@ pub(super) enum Opened {
 
 /// Opens each stored value. Every decryption is started before the first is waited for.
 pub(super) async fn open_all(key: &CryptoKey, values: Vec<JsValue>) -> Vec<Opened> {
-    let subtle = crypto().map(|c| c.subtle());
-    let started: Vec<Result<Promise, JsValue>> = values
+    let subtle = crypto().map(|c| c.subtle()).ok();
+    let started: Vec<Result<Option<Promise>, JsValue>> = values
         .into_iter()
         .map(|value| {
             if !is_sealed(&value) {
                 return Err(value);
             }
-            let params = AesGcmParams::new(ALGORITHM, &field(&value, IV).unchecked_into());
             let data: Object = field(&value, SEALED).unchecked_into();
-            match &subtle {
-                Ok(subtle) => Ok(subtle
+            let params = params(IV, &field(&value, IV)).ok();
+            Ok(subtle.as_ref().zip(params).and_then(|(subtle, params)| {
+                subtle
                     .decrypt_with_object_and_buffer_source(&params, key, &data)
-                    .unwrap_or_else(|e| Promise::reject(&e))),
-                Err(_) => Ok(Promise::reject(&JsValue::NULL)),
-            }
+                    .ok()
+            }))
         })
         .collect();
     let mut opened = Vec::with_capacity(started.len());
     for value in started {
         opened.push(match value {
             Err(clear) => Opened::Clear(clear),
-            Ok(promise) => match JsFuture::from(promise).await {
+            Ok(None) => Opened::Lost,
+            Ok(Some(promise)) => match JsFuture::from(promise).await {
                 Ok(bytes) => String::from_utf8(Uint8Array::new(&bytes).to_vec())
                     .map_or(Opened::Lost, Opened::Text),
                 Err(_) => Opened::Lost,

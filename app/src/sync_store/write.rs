@@ -64,10 +64,13 @@ pub(super) fn sealing_op(id: u64, op: &Op) -> Result<(String, Object), StoreErro
 /// entries, then the notices.
 async fn seal_batch(key: &CryptoKey, batch: &Batch) -> Result<Vec<JsValue>, StoreError> {
     let mut values = Vec::new();
-    for (scope, page) in pages(batch) {
-        if seals(scope) {
-            for record in page.into_values() {
-                values.push(sealing_record(record)?);
+    // Most pages (the events of a first sync) have no family record: not grouped twice.
+    if batch.put.iter().any(|r| seals(&r.scope)) {
+        for (scope, page) in pages(batch) {
+            if seals(scope) {
+                for record in page.into_values() {
+                    values.push(sealing_record(record)?);
+                }
             }
         }
     }
