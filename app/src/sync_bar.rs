@@ -136,6 +136,7 @@ fn reason(i18n: leptos_i18n::I18nContext<Locale>, outcome: &Outcome) -> String {
             Refusal::Closed => t_string!(i18n, sync_notice_closed),
             Refusal::UnknownCommand => t_string!(i18n, sync_notice_unknown),
             Refusal::QuotaExceeded => t_string!(i18n, sync_notice_quota),
+            Refusal::Unreadable => t_string!(i18n, sync_notice_unreadable),
         },
         Outcome::Applied { .. } => "",
     }

@@ -185,7 +185,8 @@ fn page(prefix: &str, scope: &Scope, first: u64, n: usize) -> Vec<Record> {
 async fn a_later_change_to_a_record_of_a_chunk_wins_and_survives_reopening() {
     let name = "sync-test-chunk-later";
     let store = fresh(name).await;
-    let scope = Scope::of("family", "f1");
+    // Not a family's: a family's records are sealed one by one, never chunked.
+    let scope = Scope::of("association", "a1");
     let n = app::sync_store::CHUNK_MIN + 8;
     store
         .commit(Batch {
@@ -290,7 +291,11 @@ fn newer_sorted(records: &[Record]) -> Vec<Record> {
 async fn dropping_a_scope_removes_its_chunks_and_keeps_the_others() {
     let name = "sync-test-chunk-drop";
     let store = fresh(name).await;
-    let (lost, kept) = (Scope::of("family", "lost"), Scope::of("family", "kept"));
+    // Not a family's: a family's records are sealed one by one, never chunked.
+    let (lost, kept) = (
+        Scope::of("association", "lost"),
+        Scope::of("association", "kept"),
+    );
     let n = app::sync_store::CHUNK_MIN;
     let mut put = page("a", &lost, 1, n);
     put.extend(page("b", &kept, 1000, n));

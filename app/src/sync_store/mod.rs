@@ -25,8 +25,15 @@
 //! committed, so an early `?` never leaves half a batch behind. Values are plain JS
 //! objects made from their JSON (`gloo_utils`' `JsValueSerdeExt`), as every version of
 //! this store wrote them, so a database written before reads the same.
+//!
+//! Values of family scopes (the handbook: health data) are sealed with AES-GCM under the
+//! store's own non-extractable key ([`seal`]); a family scope's pages are stored one
+//! value per record, never as a chunk, so a deletion never has to open and seal a chunk
+//! again inside a transaction (a transaction cannot wait for WebCrypto).
 
 mod read;
+mod repair;
+pub mod seal;
 mod write;
 
 pub use read::ScopesRead;
@@ -42,7 +49,8 @@ use indexed_db_futures::{
     prelude::*,
     transaction::{Transaction, TransactionMode},
 };
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::CryptoKey;
 
 /// The schema version; raise it with a new upgrade step when the stores change.
 /// 1: `records`, `outbox`, `notices`, `meta`. 2: adds `chunks` (nothing else changes, so
@@ -61,6 +69,8 @@ const META_KEY: &str = "meta";
 /// The sync store in IndexedDB.
 pub struct IdbStore {
     db: Database,
+    /// The key family values are sealed under ([`seal`]).
+    key: CryptoKey,
     /// Closes this connection when another wants to delete or upgrade the database
     /// (signing out deletes it), so that one is never blocked.
     _on_version_change: EventListener,
@@ -91,6 +101,35 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, StoreError> {
 
 fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, StoreError> {
     value.into_serde().map_err(json_error)
+}
+
+fn transaction<'a>(
+    db: &'a Database,
+    stores: &[&str],
+    mode: TransactionMode,
+) -> Result<Transaction<'a>, StoreError> {
+    db.transaction(stores)
+        .with_mode(mode)
+        .build()
+        .map_err(idb_error)
+}
+
+/// One row of `meta`.
+async fn meta_value(db: &Database, row: &str) -> Result<Option<JsValue>, StoreError> {
+    let tx = transaction(db, &[META], TransactionMode::Readonly)?;
+    let store = tx.object_store(META).map_err(idb_error)?;
+    store.get(row).await.map_err(idb_error)
+}
+
+/// Adds a row to `meta` unless it is there. Another tab may have added it first (`add`
+/// then fails): theirs stays, and is read again.
+async fn add_meta(db: &Database, row: &str, value: JsValue) {
+    if let Ok(tx) = transaction(db, &[META], TransactionMode::Readwrite) {
+        let added = tx
+            .object_store(META)
+            .and_then(|meta| meta.add(value).with_key(row).build().map(drop));
+        let _ = finish(tx, added.map_err(idb_error)).await;
+    }
 }
 
 /// Commits `tx` when `result` is a success, else rolls it back; the result either way.
@@ -153,7 +192,7 @@ impl IdbStore {
     /// client id from `new_client_id`.
     pub async fn open(
         name: &str,
-        new_client_id: impl FnOnce() -> String,
+        new_client_id: impl Fn() -> String,
     ) -> Result<IdbStore, StoreError> {
         let db = Database::open(name)
             .with_version(VERSION)
@@ -164,19 +203,26 @@ impl IdbStore {
         let on_version_change = EventListener::new(db.as_sys(), "versionchange", move |_| {
             to_close.clone().close();
         });
+        if meta_value(&db, META_KEY).await?.is_none() {
+            add_meta(&db, META_KEY, to_js(&Meta::new(new_client_id()))?).await;
+        }
+        let key = match meta_value(&db, seal::KEY_ROW).await? {
+            Some(key) => key,
+            None => {
+                add_meta(&db, seal::KEY_ROW, seal::new_key().await?.into()).await;
+                meta_value(&db, seal::KEY_ROW)
+                    .await?
+                    .ok_or_else(|| StoreError("the sync store has no key".into()))?
+            }
+        };
         let store = IdbStore {
             db,
+            key: key.unchecked_into(),
             _on_version_change: on_version_change,
         };
-        if store.read_meta().await?.is_none() {
-            let tx = store.transaction(&[META], TransactionMode::Readwrite)?;
-            let row = to_js(&Meta::new(new_client_id()))?;
-            let added = tx
-                .object_store(META)
-                .and_then(|meta| meta.add(row).with_key(META_KEY).build().map(drop));
-            // Another tab may have made it first (`add` then fails): theirs stays.
-            let _ = finish(tx, added.map_err(idb_error)).await;
-            store.meta_row().await?;
+        store.meta_row().await?;
+        if meta_value(&store.db, seal::SEALED_ROW).await?.is_none() {
+            repair::run(store.db.clone(), store.key.clone(), new_client_id()).await;
         }
         Ok(store)
     }
@@ -191,17 +237,11 @@ impl IdbStore {
         stores: &[&str],
         mode: TransactionMode,
     ) -> Result<Transaction<'_>, StoreError> {
-        self.db
-            .transaction(stores)
-            .with_mode(mode)
-            .build()
-            .map_err(idb_error)
+        transaction(&self.db, stores, mode)
     }
 
     async fn read_meta(&self) -> Result<Option<Meta>, StoreError> {
-        let tx = self.transaction(&[META], TransactionMode::Readonly)?;
-        let store = tx.object_store(META).map_err(idb_error)?;
-        let value: Option<JsValue> = store.get(META_KEY).await.map_err(idb_error)?;
+        let value = meta_value(&self.db, META_KEY).await?;
         value.as_ref().map(from_js).transpose()
     }
 
@@ -229,10 +269,20 @@ impl IdbStore {
         let values = store.get_all::<JsValue>().primitive().map_err(idb_error)?;
         let keys = keys.await.map_err(idb_error)?;
         let values = values.await.map_err(idb_error)?;
-        keys.zip(values)
+        let keys = keys.collect::<Result<Vec<f64>, _>>().map_err(idb_error)?;
+        let values = values
+            .collect::<Result<Vec<JsValue>, _>>()
+            .map_err(idb_error)?;
+        let opened = seal::open_all(&self.key, values).await;
+        keys.into_iter()
+            .zip(opened)
             .map(|(key, value)| {
-                let value = value.map_err(idb_error)?;
-                Ok((key.map_err(idb_error)?, from_js(&value)?))
+                let notice = match value {
+                    seal::Opened::Clear(value) => from_js(&value)?,
+                    seal::Opened::Text(text) => serde_json::from_str(&text).map_err(json_error)?,
+                    seal::Opened::Lost => seal::unreadable(0),
+                };
+                Ok((key, notice))
             })
             .collect()
     }

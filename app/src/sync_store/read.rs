@@ -23,8 +23,12 @@ use indexed_db_futures::{
 };
 use js_sys::{JSON, Reflect};
 use wasm_bindgen::JsValue;
+use web_sys::CryptoKey;
 
-use super::{CHUNKS, IdbStore, OUTBOX, RECORDS, from_js, idb_error, json_error};
+use super::{
+    CHUNKS, IdbStore, OUTBOX, RECORDS, from_js, idb_error, json_error,
+    seal::{self, Opened},
+};
 
 /// A chunk's `text`: the JSON array of its records.
 pub(super) struct ChunkText(pub(super) String);
@@ -44,16 +48,19 @@ impl ChunkText {
     }
 }
 
-/// A record stored on its own, as its JSON text.
-struct RecordJson(String);
+/// A value stored in the clear, as JSON text.
+fn json_text(value: &JsValue) -> Result<String, StoreError> {
+    JSON::stringify(value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| StoreError("stored data could not be read".into()))
+}
 
-impl TryFromJs for RecordJson {
-    fn from_js(js: JsValue) -> Result<Self, SimpleValueError> {
-        match JSON::stringify(&js).map(|t| t.as_string()) {
-            Ok(Some(text)) => Ok(RecordJson(text)),
-            _ => Err(SimpleValueError::DynCast(js)),
-        }
-    }
+/// Stored values, read with their results, every one.
+fn all(
+    values: impl Iterator<Item = indexed_db_futures::Result<JsValue>>,
+) -> Result<Vec<JsValue>, StoreError> {
+    values.map(|v| v.map_err(idb_error)).collect()
 }
 
 /// Keeps the newest copy of each record (the highest version).
@@ -70,11 +77,24 @@ pub(super) fn keep_newest(newest: &mut BTreeMap<String, Record>, record: Record)
     }
 }
 
-fn mutations(
-    values: impl Iterator<Item = indexed_db_futures::Result<JsValue>>,
-) -> Result<Vec<Mutation>, StoreError> {
-    values
-        .map(|value| from_js(&value.map_err(idb_error)?))
+/// Outbox values as mutations. One that cannot be read stops the read with an error
+/// the sync bar shows: a change is never dropped without a word (the store's repair at
+/// its next opening turns such a change into a notice, `repair`).
+async fn mutations(key: &CryptoKey, values: Vec<JsValue>) -> Result<Vec<Mutation>, StoreError> {
+    let ids: Vec<f64> = values.iter().map(|v| seal::number(v, "id")).collect();
+    let opened = seal::open_all(key, values).await;
+    ids.into_iter()
+        .zip(opened)
+        .map(|(id, value)| match value {
+            Opened::Clear(value) => from_js(&value),
+            Opened::Text(op) => Ok(Mutation {
+                id: id as u64,
+                op: serde_json::from_str(&op).map_err(json_error)?,
+            }),
+            Opened::Lost => Err(StoreError(
+                "a change saved on this phone could not be read".into(),
+            )),
+        })
         .collect()
 }
 
@@ -110,7 +130,7 @@ fn in_scope<T: TryFromJs>(
 /// `chunks`: its chunks and its loose records.
 struct StoredTexts {
     chunks: GetAllPrimitiveRequest<ChunkText>,
-    singles: GetAllPrimitiveRequest<RecordJson>,
+    singles: GetAllPrimitiveRequest<JsValue>,
 }
 
 impl StoredTexts {
@@ -122,16 +142,23 @@ impl StoredTexts {
     }
 
     /// JSON arrays of records: each chunk's text, then the loose records (newer copies
-    /// win whatever the order; of equal versions the chunk's copy is read first).
-    async fn texts(self) -> Result<Vec<String>, StoreError> {
-        let singles = self.singles.await.map_err(idb_error)?;
+    /// win whatever the order; of equal versions the chunk's copy is read first). A
+    /// sealed record that cannot be read is left out, as if it were not there.
+    async fn texts(self, key: &CryptoKey) -> Result<Vec<String>, StoreError> {
+        let singles = all(self.singles.await.map_err(idb_error)?)?;
         let chunks = self.chunks.await.map_err(idb_error)?;
         let mut texts = chunks
             .map(|chunk| chunk.map(|c| c.0).map_err(idb_error))
             .collect::<Result<Vec<_>, _>>()?;
-        let singles = singles
-            .map(|single| single.map(|s| s.0).map_err(idb_error))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut read = Vec::with_capacity(singles.len());
+        for single in seal::open_all(key, singles).await {
+            match single {
+                Opened::Clear(value) => read.push(json_text(&value)?),
+                Opened::Text(text) => read.push(text),
+                Opened::Lost => {}
+            }
+        }
+        let singles = read;
         if !singles.is_empty() {
             texts.push(format!("[{}]", singles.join(",")));
         }
@@ -141,7 +168,11 @@ impl StoredTexts {
 
 /// The stored text of each of `scopes` and the outbox, in one transaction. Every request
 /// is made before the first wait.
-async fn read_scopes_in(db: Database, scopes: Vec<Scope>) -> Result<Read, StoreError> {
+async fn read_scopes_in(
+    db: Database,
+    key: CryptoKey,
+    scopes: Vec<Scope>,
+) -> Result<Read, StoreError> {
     let tx = db
         .transaction([RECORDS, CHUNKS, OUTBOX])
         .with_mode(TransactionMode::Readonly)
@@ -157,9 +188,9 @@ async fn read_scopes_in(db: Database, scopes: Vec<Scope>) -> Result<Read, StoreE
         .map_err(idb_error)?;
     let mut texts = Vec::with_capacity(reads.len());
     for read in reads {
-        texts.push(read.texts().await?);
+        texts.push(read.texts(&key).await?);
     }
-    let outbox = mutations(outbox.await.map_err(idb_error)?)?;
+    let outbox = mutations(&key, all(outbox.await.map_err(idb_error)?)?).await?;
     Ok((texts, outbox))
 }
 
@@ -167,7 +198,7 @@ impl IdbStore {
     /// Every pulled record of one scope (the newest copy of each), in id order.
     pub async fn records_in(&self, scope: &Scope) -> Result<Vec<Record>, StoreError> {
         let tx = self.transaction(&[RECORDS, CHUNKS], TransactionMode::Readonly)?;
-        let texts = StoredTexts::request(&tx, scope)?.texts().await?;
+        let texts = StoredTexts::request(&tx, scope)?.texts(&self.key).await?;
         let mut newest = BTreeMap::new();
         for text in &texts {
             for record in serde_json::from_str::<Vec<Record>>(text).map_err(json_error)? {
@@ -189,7 +220,7 @@ impl IdbStore {
     /// works on them while the page is drawn), the results waited for with
     /// [`ScopesRead::finish`].
     pub fn start_read(&self, scopes: &[Scope]) -> Result<ScopesRead, StoreError> {
-        let read = read_scopes_in(self.db.clone(), scopes.to_vec());
+        let read = read_scopes_in(self.db.clone(), self.key.clone(), scopes.to_vec());
         let mut read = maybe_done(Box::pin(read) as LocalBoxFuture<'static, _>);
         // Run to its first wait: the transaction and all its requests are made here. The
         // no-op waker is replaced by `finish`'s own when that polls.
@@ -201,7 +232,8 @@ impl IdbStore {
     pub(super) async fn read_outbox(&self) -> Result<Vec<Mutation>, StoreError> {
         let tx = self.transaction(&[OUTBOX], TransactionMode::Readonly)?;
         let store = tx.object_store(OUTBOX).map_err(idb_error)?;
-        mutations(store.get_all::<JsValue>().await.map_err(idb_error)?)
+        let values = all(store.get_all::<JsValue>().await.map_err(idb_error)?)?;
+        mutations(&self.key, values).await
     }
 
     /// The newest pulled copy of one record: on its own or in a chunk.
@@ -231,7 +263,14 @@ impl IdbStore {
             }
         }
         if let Some(single) = single {
-            keep_newest(&mut newest, from_js(&single)?);
+            match seal::open_all(&self.key, vec![single]).await.pop() {
+                Some(Opened::Clear(value)) => keep_newest(&mut newest, from_js(&value)?),
+                Some(Opened::Text(text)) => keep_newest(
+                    &mut newest,
+                    serde_json::from_str(&text).map_err(json_error)?,
+                ),
+                Some(Opened::Lost) | None => {}
+            }
         }
         Ok(newest.into_values().next())
     }

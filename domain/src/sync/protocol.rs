@@ -110,6 +110,10 @@ pub enum Refusal {
     UnknownCommand,
     /// The writer's records are at their limit (count or bytes); deleting some makes room.
     QuotaExceeded,
+    /// Never sent by the server: a change saved on this phone that the phone can no
+    /// longer read (sealed under a key its store no longer has, see the app's
+    /// `sync_store::seal`), so it could not be sent.
+    Unreadable,
 }
 
 /// What became of one mutation.
