@@ -30,6 +30,8 @@ pub enum Page {
     ChildVaccines(Id),
     /// `/handbook/{family id}/pregnancy`: the pregnancy's dates, check-ups and tests.
     Pregnancy(Id),
+    /// `/handbook/{family id}/print`: the whole handbook as plain tables, for paper.
+    HandbookPrint(Id),
     /// `/events/{id}`: one event (or a fair and its programmes).
     Event(Id),
     /// `/events/new`: an editor writes a new event.
@@ -81,6 +83,7 @@ impl Page {
             | Page::ChildGrowth(_)
             | Page::ChildVaccines(_)
             | Page::Pregnancy(_)
+            | Page::HandbookPrint(_)
             | Page::Event(_)
             | Page::EventEdit(_)
             | Page::Circular(_) => {
@@ -95,6 +98,7 @@ impl Page {
             Page::ChildGrowth(id) => format!("/handbook/{id}/growth"),
             Page::ChildVaccines(id) => format!("/handbook/{id}/vaccines"),
             Page::Pregnancy(id) => format!("/handbook/{id}/pregnancy"),
+            Page::HandbookPrint(id) => format!("/handbook/{id}/print"),
             Page::Event(id) => format!("/events/{id}"),
             Page::EventEdit(id) => format!("/events/{id}/edit"),
             Page::Circular(id) => format!("/circulars/{id}"),
@@ -115,6 +119,7 @@ impl Page {
                 (Some(id), "growth") => Page::ChildGrowth(id),
                 (Some(id), "vaccines") => Page::ChildVaccines(id),
                 (Some(id), "pregnancy") => Page::Pregnancy(id),
+                (Some(id), "print") => Page::HandbookPrint(id),
                 _ => Page::NotFound,
             };
         }
@@ -145,7 +150,7 @@ impl Page {
     pub fn title(self, i18n: leptos_i18n::I18nContext<Locale>) -> String {
         match self {
             Page::Home => t_string!(i18n, home_title).to_string(),
-            Page::Handbook => t_string!(i18n, handbook_title).to_string(),
+            Page::Handbook | Page::HandbookPrint(_) => t_string!(i18n, handbook_title).to_string(),
             Page::ChildGrowth(_) => t_string!(i18n, growth_title).to_string(),
             Page::ChildVaccines(_) => t_string!(i18n, vaccines_title).to_string(),
             Page::Pregnancy(_) => t_string!(i18n, pregnancy_title).to_string(),
@@ -352,6 +357,7 @@ mod tests {
             Page::ChildGrowth(id),
             Page::ChildVaccines(id),
             Page::Pregnancy(id),
+            Page::HandbookPrint(id),
             Page::Event(id),
             Page::EventEdit(id),
             Page::Circular(id),

@@ -3,9 +3,12 @@
 //! one child's pages — the pregnancy, growth, vaccinations — a chunk apart, so opening one
 //! fetches neither of the others (each module chunk stays under DESIGN.md's 150 KB gzip).
 
+mod export;
 pub mod growth;
 mod page;
 pub mod pregnancy;
+mod print;
+mod print_tables;
 mod units;
 pub mod vaccines;
 
@@ -18,6 +21,10 @@ crate::module_pages!(handbook, pages);
 fn pages(page: Page) -> AnyView {
     match page {
         Page::Handbook => page::Handbook().into_any(),
+        Page::HandbookPrint(family) => print::Print(print::PrintProps {
+            family: family.to_string(),
+        })
+        .into_any(),
         _ => crate::components::not_found::NotFound().into_any(),
     }
 }
