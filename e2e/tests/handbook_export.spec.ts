@@ -22,9 +22,10 @@ async function printedHandbook(page: Page, family: string): Promise<string> {
   return sheet.innerText();
 }
 
-/** Each item's words, without its sync badge and buttons. */
+/** Each item's words, without its sync badge and buttons, sorted (records of one day
+ * are listed in the order of their ids, which an import makes anew). */
 function shownWords(items: Element[]): string[] {
-  return items.map((li) => (li as HTMLElement).innerText.replace(/送信(待ち|済み)|直す|消す/g, '').trim());
+  return items.map((li) => (li as HTMLElement).innerText.replace(/送信(待ち|済み)|直す|消す/g, '').trim()).sort();
 }
 
 /** What the growth and vaccination pages show of a family, badges and buttons aside. */

@@ -137,7 +137,9 @@ fn birth(i18n: I18n, items: &[Item]) -> AnyView {
 
 fn growth(i18n: I18n, items: &[Item]) -> AnyView {
     let mut measured = bodies::<Measurement>(items, MEASUREMENT_COLLECTION);
-    measured.sort_by_key(|m| m.measured_on);
+    // Records of one day in the order of their values, not of their ids, so the same
+    // handbook prints the same after an import.
+    measured.sort_by_key(|m| (m.measured_on, m.weight_g, m.length_mm, m.head_mm));
     let head = [
         t_string!(i18n, growth_measured_on),
         t_string!(i18n, growth_weight_kg),
@@ -286,7 +288,7 @@ fn pregnancy(i18n: I18n, items: &[Item]) -> AnyView {
 
 fn visits(i18n: I18n, items: &[Item]) -> AnyView {
     let mut visits = bodies::<Visit>(items, VISIT_COLLECTION);
-    visits.sort_by_key(|v| v.date);
+    visits.sort_by_key(|v| (v.date, v.weight_g));
     let head = [
         t_string!(i18n, visits_date),
         t_string!(i18n, visits_weight),
@@ -331,7 +333,7 @@ fn visits(i18n: I18n, items: &[Item]) -> AnyView {
 
 fn notes(i18n: I18n, items: &[Item]) -> AnyView {
     let mut notes = bodies::<Note>(items, NOTE_COLLECTION);
-    notes.sort_by(|a, b| a.written_on.cmp(&b.written_on));
+    notes.sort_by(|a, b| (&a.written_on, &a.text).cmp(&(&b.written_on, &b.text)));
     let lang = settings::lang(i18n.get_locale_untracked());
     let rows = notes
         .into_iter()
