@@ -299,3 +299,30 @@ pub fn random_hex_id() -> String {
 pub fn new_record_id() -> String {
     domain::sync::view::new_record_id(js_sys::Date::now() as u64, random_bytes())
 }
+
+/// Offers `text` as a file named `name` to save, made on this phone (no network, and
+/// nothing of it in any URL but the Blob's own, revoked soon after).
+pub fn save_file(name: &str, mime: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::{JsCast, JsValue};
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = gloo_utils::document()
+        .create_element("a")?
+        .dyn_into()
+        .map_err(JsValue::from)?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.set_hidden(true);
+    gloo_utils::body().append_child(&link)?;
+    link.click();
+    link.remove();
+    // The browser has the file once the click is handled; the URL can go a little later.
+    gloo_timers::callback::Timeout::new(30_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}

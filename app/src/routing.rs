@@ -35,6 +35,8 @@ pub enum Page {
     ChildCheckups(Id),
     /// `/health-centre`: health staff's list of the handbooks shared with them.
     HealthCentre,
+    /// `/handbook/{family id}/print`: the whole handbook as plain tables, for paper.
+    HandbookPrint(Id),
     /// `/events/{id}`: one event (or a fair and its programmes).
     Event(Id),
     /// `/events/new`: an editor writes a new event.
@@ -89,6 +91,7 @@ impl Page {
             | Page::ChildVaccines(_)
             | Page::Pregnancy(_)
             | Page::ChildCheckups(_)
+            | Page::HandbookPrint(_)
             | Page::Event(_)
             | Page::EventEdit(_)
             | Page::Circular(_) => {
@@ -104,6 +107,7 @@ impl Page {
             Page::ChildVaccines(id) => format!("/handbook/{id}/vaccines"),
             Page::Pregnancy(id) => format!("/handbook/{id}/pregnancy"),
             Page::ChildCheckups(id) => format!("/handbook/{id}/checkups"),
+            Page::HandbookPrint(id) => format!("/handbook/{id}/print"),
             Page::Event(id) => format!("/events/{id}"),
             Page::EventEdit(id) => format!("/events/{id}/edit"),
             Page::Circular(id) => format!("/circulars/{id}"),
@@ -125,6 +129,7 @@ impl Page {
                 (Some(id), "vaccines") => Page::ChildVaccines(id),
                 (Some(id), "pregnancy") => Page::Pregnancy(id),
                 (Some(id), "checkups") => Page::ChildCheckups(id),
+                (Some(id), "print") => Page::HandbookPrint(id),
                 _ => Page::NotFound,
             };
         }
@@ -155,7 +160,7 @@ impl Page {
     pub fn title(self, i18n: leptos_i18n::I18nContext<Locale>) -> String {
         match self {
             Page::Home => t_string!(i18n, home_title).to_string(),
-            Page::Handbook => t_string!(i18n, handbook_title).to_string(),
+            Page::Handbook | Page::HandbookPrint(_) => t_string!(i18n, handbook_title).to_string(),
             Page::ChildGrowth(_) => t_string!(i18n, growth_title).to_string(),
             Page::ChildVaccines(_) => t_string!(i18n, vaccines_title).to_string(),
             Page::Pregnancy(_) => t_string!(i18n, pregnancy_title).to_string(),
@@ -365,6 +370,7 @@ mod tests {
             Page::ChildVaccines(id),
             Page::Pregnancy(id),
             Page::ChildCheckups(id),
+            Page::HandbookPrint(id),
             Page::Event(id),
             Page::EventEdit(id),
             Page::Circular(id),

@@ -123,10 +123,17 @@ pub enum ErrorCode {
     OwnRoles,
     /// Admin and health staff are never held together (separation of duties).
     RolesIncompatible,
+    /// A handbook file that is not one (not JSON, another format), or with a record or
+    /// child that fails its checks.
+    HandbookFileInvalid,
+    /// A handbook file of a version this app cannot read.
+    HandbookFileVersion,
+    /// A handbook file with a kind of record this version of the app does not know.
+    HandbookFileUnknown,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 53] = [
+    pub const ALL: [ErrorCode; 56] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::InvalidJson,
@@ -180,6 +187,9 @@ impl ErrorCode {
         ErrorCode::ReportReasonInvalid,
         ErrorCode::OwnRoles,
         ErrorCode::RolesIncompatible,
+        ErrorCode::HandbookFileInvalid,
+        ErrorCode::HandbookFileVersion,
+        ErrorCode::HandbookFileUnknown,
     ];
 
     /// The HTTP status that carries this code.
@@ -238,6 +248,9 @@ impl ErrorCode {
             ErrorCode::ReportReasonInvalid => 422,
             ErrorCode::OwnRoles => 403,
             ErrorCode::RolesIncompatible => 422,
+            ErrorCode::HandbookFileInvalid
+            | ErrorCode::HandbookFileVersion
+            | ErrorCode::HandbookFileUnknown => 422,
         }
     }
 
@@ -499,6 +512,24 @@ impl ErrorCode {
             }
             (ErrorCode::RolesIncompatible, Lang::En) => {
                 "One person cannot be both an admin and health staff."
+            }
+            (ErrorCode::HandbookFileInvalid, Lang::Ja) => {
+                "手帳のファイルとして読めませんでした。書き出したファイルをそのまま選んでください。"
+            }
+            (ErrorCode::HandbookFileInvalid, Lang::En) => {
+                "This file cannot be read as a handbook. Choose the file as it was exported."
+            }
+            (ErrorCode::HandbookFileVersion, Lang::Ja) => {
+                "この版のアプリでは読めない形式のファイルです。アプリを新しくしてから読み込んでください。"
+            }
+            (ErrorCode::HandbookFileVersion, Lang::En) => {
+                "This file is from another version of the app. Update the app, then try again."
+            }
+            (ErrorCode::HandbookFileUnknown, Lang::Ja) => {
+                "このアプリがまだ知らない種類の記録が入っています。アプリを新しくしてから読み込んでください。"
+            }
+            (ErrorCode::HandbookFileUnknown, Lang::En) => {
+                "This file has records this version of the app does not know. Update the app, then try again."
             }
         }
     }

@@ -40,6 +40,7 @@ pub fn Handbook() -> impl IntoView {
         </Show>
         <RequireSignIn>
             <Families />
+            <super::export::Import />
         </RequireSignIn>
     }
 }
@@ -60,10 +61,12 @@ fn Families() -> impl IntoView {
             .map(|family| {
                 view! {
                     <Notes
-                        family_id=family.id
-                        child_name=family.child_name
+                        family_id=family.id.clone()
+                        child_name=family.child_name.clone()
                         guardian=family.role == FamilyRole::Guardian
-                    />
+                    >
+                        <super::export::Export family=family.clone() />
+                    </Notes>
                 }
             })
             .collect_view()
@@ -74,7 +77,13 @@ fn Families() -> impl IntoView {
 /// 保護者の記録 of one family: the form (guardians only) and the notes, newest first,
 /// each marked 「送信待ち」 or 「送信済み」.
 #[component]
-fn Notes(family_id: String, child_name: String, guardian: bool) -> impl IntoView {
+fn Notes(
+    family_id: String,
+    child_name: String,
+    guardian: bool,
+    /// The handbook's tools (書き出す).
+    children: Children,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sync = Sync::get();
     let scope = Scope::of("family", &family_id);
@@ -107,8 +116,10 @@ fn Notes(family_id: String, child_name: String, guardian: bool) -> impl IntoView
                     <li><Link page=Page::ChildGrowth(id) class="module-link">{t!(i18n, growth_title)}</Link></li>
                     <li><Link page=Page::ChildCheckups(id) class="module-link">{t!(i18n, checkups_title)}</Link></li>
                     <li><Link page=Page::ChildVaccines(id) class="module-link">{t!(i18n, vaccines_title)}</Link></li>
+                    <li><Link page=Page::HandbookPrint(id) class="module-link">{t!(i18n, handbook_print)}</Link></li>
                 </ul>
             })}
+            <div class="note-actions">{children()}</div>
             <h3>{t!(i18n, notes_title)}</h3>
             <p>{t!(i18n, notes_lead)}</p>
             {if guardian {

@@ -2,6 +2,7 @@
 //! page a paper 母子手帳 keeps for the family's own words; checkups, growth and vaccines
 //! arrive with the handbook issue.
 
+pub mod export;
 pub mod growth;
 pub mod pregnancy;
 pub mod records;

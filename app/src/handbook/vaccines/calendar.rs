@@ -3,10 +3,10 @@
 //! 予定（つながる）」: no vaccine, no child's name (`ics.rs`).
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 
 use super::{State, ics, plan};
 use crate::{
+    browser,
     form::{FormDone, FormError},
     i18n::*,
 };
@@ -37,7 +37,7 @@ pub fn Calendar(state: State) -> impl IntoView {
             &stamp,
             &words,
         );
-        match download(&text) {
+        match browser::save_file(FILE_NAME, "text/calendar;charset=utf-8", &text) {
             Ok(()) => done.set(Some(t_string!(i18n, vaccines_calendar_done).to_string())),
             Err(_) => error.set(Some(t_string!(i18n, vaccines_calendar_failed).to_string())),
         }
@@ -58,29 +58,4 @@ pub fn Calendar(state: State) -> impl IntoView {
             <FormDone done />
         </section>
     }
-}
-
-/// Offers `text` as a file to save, without the network.
-fn download(text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/calendar;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let link: web_sys::HtmlAnchorElement = gloo_utils::document()
-        .create_element("a")?
-        .dyn_into()
-        .map_err(JsValue::from)?;
-    link.set_href(&url);
-    link.set_download(FILE_NAME);
-    link.set_hidden(true);
-    gloo_utils::body().append_child(&link)?;
-    link.click();
-    link.remove();
-    // The browser has the file once the click is handled; the URL can go a little later.
-    gloo_timers::callback::Timeout::new(30_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-    Ok(())
 }

@@ -12,7 +12,7 @@ mod ics;
 mod plan;
 mod records;
 mod schedule;
-mod words;
+pub(super) mod words;
 
 use domain::{
     accounts::FamilySummary,
