@@ -8,7 +8,10 @@ use domain::{
     accounts::FamilySummary,
     families::NewFamily,
     handbook::export::{Family, HandbookFile, parse},
-    sync::{collections::HANDBOOK_COLLECTIONS, protocol::Scope},
+    sync::{
+        collections::{CLINICIAN_COLLECTION, HANDBOOK_COLLECTIONS},
+        protocol::Scope,
+    },
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -90,6 +93,20 @@ fn kind_words(i18n: I18n, collection: &str) -> String {
         BIRTH_COLLECTION => t_string!(i18n, growth_birth_title),
         MEASUREMENT_COLLECTION => t_string!(i18n, growth_measure_title),
         DOSE_COLLECTION => t_string!(i18n, vaccines_title),
+        checkups::CHECKUP_COLLECTION => {
+            return format!(
+                "{}（{}）",
+                t_string!(i18n, checkups_title),
+                t_string!(i18n, checkups_findings)
+            );
+        }
+        checkups::CHECKUP_NOTE_COLLECTION => {
+            return format!(
+                "{}（{}）",
+                t_string!(i18n, checkups_title),
+                t_string!(i18n, notes_title)
+            );
+        }
         other => other,
     }
     .to_owned()
@@ -151,7 +168,14 @@ pub fn Import() -> impl IntoView {
             let result = match api::create_family(&form).await {
                 Ok(family) => {
                     let mut failed = None;
-                    for record in file.remap(&family.id, browser::new_record_id) {
+                    // The health centre's findings are theirs to write: a guardian's
+                    // import cannot vouch for them, so they stay in the file (the preview
+                    // said so) instead of being refused one by one after the import.
+                    let records = file.remap(&family.id, browser::new_record_id);
+                    let records = records
+                        .into_iter()
+                        .filter(|r| r.collection != CLINICIAN_COLLECTION);
+                    for record in records {
                         let put = sync.put(
                             Some(record.id),
                             &record.collection,
@@ -198,10 +222,13 @@ pub fn Import() -> impl IntoView {
                             <dd>{born}</dd>
                         </dl>
                         <ul>
-                            {file.counts().into_iter().map(|(collection, n)| view! {
+                            {file.counts().into_iter().filter(|(c, _)| *c != CLINICIAN_COLLECTION).map(|(collection, n)| view! {
                                 <li>{t_string!(i18n, handbook_import_count, what = kind_words(i18n, collection), n = n).to_string()}</li>
                             }).collect_view()}
                         </ul>
+                        {file.counts().into_iter().find(|(c, _)| *c == CLINICIAN_COLLECTION).map(|(_, n)| view! {
+                            <p class="note" data-testid="import-clinician">{t_string!(i18n, handbook_import_clinician, n = n).to_string()}</p>
+                        })}
                         <div class="note-actions">
                             <button type="button" class="button" on:click=import
                                 aria-disabled=move || pending.get().then_some("true")>

@@ -1,5 +1,6 @@
 //! The print view's sections, each a plain table with the words of the handbook's own
-//! pages: birth, growth, vaccinations, pregnancy, lab results, 妊婦健診 and notes. A
+//! pages: birth, growth, 乳幼児健診, vaccinations, pregnancy, lab results, 妊婦健診 and
+//! notes. A
 //! section shows only when the handbook has records of its kind.
 
 use domain::{
@@ -10,6 +11,7 @@ use domain::{
         records::{
             BIRTH_COLLECTION, Birth, DOSE_COLLECTION, Delivery, MEASUREMENT_COLLECTION,
             Measurement,
+            checkups::{CHECKUP_COLLECTION, CHECKUP_NOTE_COLLECTION, Checkup, CheckupNote},
             prenatal::{PREGNANCY_COLLECTION, Pregnancy, Screen, VISIT_COLLECTION, Visit},
         },
         vaccinations::DoseRecord,
@@ -19,7 +21,7 @@ use domain::{
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
-use super::{units, vaccines::words};
+use super::{checkups::words as checkup_words, units, vaccines::words};
 use crate::{browser, components::I18n, i18n::*, settings};
 
 /// The bodies of one collection's records that read as `T`.
@@ -331,6 +333,60 @@ fn visits(i18n: I18n, items: &[Item]) -> AnyView {
     section(t_string!(i18n, visits_title).to_owned(), head, rows)
 }
 
+fn checkups(i18n: I18n, items: &[Item]) -> AnyView {
+    let lang = settings::lang(i18n.get_locale_untracked());
+    let mut found = bodies::<Checkup>(items, CHECKUP_COLLECTION);
+    found.sort_by_key(|c| (c.date, c.age, c.weight_g));
+    let head = [
+        t_string!(i18n, checkups_date),
+        t_string!(i18n, checkups_age),
+        t_string!(i18n, growth_weight_kg),
+        t_string!(i18n, growth_length_cm),
+        t_string!(i18n, growth_head_cm),
+        t_string!(i18n, checkups_judgement),
+        t_string!(i18n, checkups_facility),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let rows = found
+        .into_iter()
+        .map(|c| {
+            vec![
+                day(i18n, c.date),
+                checkup_words::age(c.age, lang).to_owned(),
+                c.weight_g.map(units::kg).unwrap_or_default(),
+                c.length_mm.map(units::cm).unwrap_or_default(),
+                c.head_mm.map(units::cm).unwrap_or_default(),
+                checkup_words::judgement(c.judgement, lang).to_owned(),
+                c.facility,
+            ]
+        })
+        .collect();
+    let mut notes = bodies::<CheckupNote>(items, CHECKUP_NOTE_COLLECTION);
+    notes.sort_by_key(|n| n.age);
+    let parent_rows = notes
+        .into_iter()
+        .map(|n| {
+            let mut lines: Vec<String> = (n.milestones.iter())
+                .map(|(m, d)| format!("{}: {}", checkup_words::milestone(*m, lang), day(i18n, *d)))
+                .collect();
+            if !n.notes.is_empty() {
+                lines.push(n.notes.clone());
+            }
+            vec![
+                checkup_words::age(n.age, lang).to_owned(),
+                lines.join(" / "),
+            ]
+        })
+        .collect();
+    let title = t_string!(i18n, checkups_title);
+    view! {
+        {section(format!("{title}: {}", t_string!(i18n, checkups_findings)), head, rows)}
+        {section(format!("{title}: {}", t_string!(i18n, notes_title)), Vec::new(), parent_rows)}
+    }
+    .into_any()
+}
+
 fn notes(i18n: I18n, items: &[Item]) -> AnyView {
     let mut notes = bodies::<Note>(items, NOTE_COLLECTION);
     notes.sort_by(|a, b| (&a.written_on, &a.text).cmp(&(&b.written_on, &b.text)));
@@ -356,6 +412,7 @@ pub fn Sections(items: RwSignal<Vec<Item>>) -> impl IntoView {
             view! {
                 {birth(i18n, items)}
                 {growth(i18n, items)}
+                {checkups(i18n, items)}
                 {doses(i18n, items)}
                 {pregnancy(i18n, items)}
                 {visits(i18n, items)}

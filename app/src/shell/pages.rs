@@ -35,9 +35,7 @@ impl Module {
     pub fn of(page: Page) -> Option<Module> {
         match page {
             Page::Home | Page::Settings | Page::Install | Page::NotFound => None,
-            Page::Handbook | Page::HealthCentre | Page::HandbookPrint(_) => {
-                Some(Module::Handbook)
-            }
+            Page::Handbook | Page::HealthCentre | Page::HandbookPrint(_) => Some(Module::Handbook),
             Page::Pregnancy(_) => Some(Module::Pregnancy),
             Page::ChildGrowth(_) => Some(Module::Growth),
             Page::ChildCheckups(_) => Some(Module::Checkups),

@@ -6,7 +6,7 @@
 
 mod findings;
 mod parent;
-mod words;
+pub(super) mod words;
 
 use domain::{
     dates::Day,
