@@ -14,8 +14,6 @@ use domain::handbook::records::{
     },
 };
 
-use super::handbook::DemoRecord;
-
 /// The checkups the demo child has a measurement from, in `handbook::CHECKUPS`' order.
 const AGES: [CheckupAge; 4] = [
     CheckupAge::Weeks2,
@@ -28,7 +26,7 @@ const AGES: [CheckupAge; 4] = [
 pub(super) fn records(
     family: &str,
     measured: &[(String, Measurement)],
-) -> anyhow::Result<Vec<DemoRecord>> {
+) -> anyhow::Result<Vec<(String, &'static str, String)>> {
     let mut out = Vec::new();
     for (n, (age, (_, m))) in AGES.iter().zip(measured).enumerate() {
         let findings = Checkup {
@@ -62,8 +60,7 @@ pub(super) fn records(
         let milestones: BTreeMap<Milestone, _> = Milestone::at(*age)
             .map(|milestone| (milestone, m.measured_on))
             .collect();
-        let answers = domain::handbook::records::checkup_questions::at(*age)
-            .iter()
+        let answers = (age.questions().iter())
             .map(|q| (q.id.to_owned(), true))
             .collect();
         let note = CheckupNote {

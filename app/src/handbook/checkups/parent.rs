@@ -7,12 +7,9 @@ use std::collections::BTreeMap;
 
 use domain::{
     dates::Day,
-    handbook::records::{
-        checkup_questions,
-        checkups::{
-            CHECKUP_NOTE_COLLECTION, CHECKUP_NOTES_MAX_CHARS, CheckupAge, CheckupNote, Milestone,
-            checkup_note_id,
-        },
+    handbook::records::checkups::{
+        CHECKUP_NOTE_COLLECTION, CHECKUP_NOTES_MAX_CHARS, CheckupAge, CheckupNote, Milestone,
+        checkup_note_id,
     },
     sync::{protocol::Scope, view::Item},
 };
@@ -59,7 +56,7 @@ pub fn ParentRecord(
                 browser::format_day(&day.to_string(), lang)
             ));
         }
-        for q in checkup_questions::at(age) {
+        for q in age.questions() {
             if let Some(yes) = record.answers.get(q.id) {
                 let answer = if *yes {
                     t_string!(i18n, checkups_yes)
@@ -119,7 +116,8 @@ fn ParentForm(
             )
         })
         .collect();
-    let answers: Vec<(&'static str, RwSignal<String>)> = checkup_questions::at(age)
+    let answers: Vec<(&'static str, RwSignal<String>)> = age
+        .questions()
         .iter()
         .map(|q| {
             let answer = record.as_ref().and_then(|r| r.answers.get(q.id));
@@ -211,7 +209,7 @@ fn ParentForm(
                     </div>
                 }
             }).collect_view()}
-            {checkup_questions::at(age).iter().zip(answers).map(|(q, (_, value))| {
+            {age.questions().iter().zip(answers).map(|(q, (_, value))| {
                 let name = format!("question-{}", q.id);
                 let option = move |v: &'static str, label: AnyView| {
                     let id = format!("{name}-{v}");

@@ -1,9 +1,8 @@
 //! The yes/no questions of the parent's record (保護者の記録) for each checkup age, worded
 //! after the national form's (母子保健法施行規則 様式第3号; a ward may reword them), in
 //! Japanese and English. An answer is stored under the question's id, so rewording a
-//! question keeps the answers. Dated milestones (首すわり…) are `checkups::Milestone`.
-
-use super::checkups::CheckupAge;
+//! question keeps the answers. Dated milestones (首すわり…) are `checkups::Milestone`; `CheckupAge::questions` gives
+//! each age its list.
 
 /// One question: its stable id and its words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +16,7 @@ const fn q(id: &'static str, ja: &'static str, en: &'static str) -> Question {
     Question { id, ja, en }
 }
 
-const MONTH1: &[Question] = &[
+pub const MONTH1: &[Question] = &[
     q(
         "m1_moves",
         "裸にすると手足をよく動かしますか。",
@@ -34,7 +33,7 @@ const MONTH1: &[Question] = &[
         "Does a loud noise make your baby startle or cry?",
     ),
 ];
-const MONTHS3: &[Question] = &[
+pub const MONTHS3: &[Question] = &[
     q(
         "m3_smile",
         "あやすとよく笑いますか。",
@@ -51,7 +50,7 @@ const MONTHS3: &[Question] = &[
         "Do you have someone to talk to about raising your child?",
     ),
 ];
-const MONTHS6: &[Question] = &[
+pub const MONTHS6: &[Question] = &[
     q(
         "m6_reach",
         "からだのそばにあるおもちゃに手をのばしてつかみますか。",
@@ -68,7 +67,7 @@ const MONTHS6: &[Question] = &[
         "When the TV or radio starts, does your baby look towards it?",
     ),
 ];
-const MONTHS9: &[Question] = &[
+pub const MONTHS9: &[Question] = &[
     q(
         "m9_pinch",
         "指で、小さい物をつまみますか。",
@@ -85,7 +84,7 @@ const MONTHS9: &[Question] = &[
         "Does your baby follow you when you leave?",
     ),
 ];
-const YEAR1: &[Question] = &[
+pub const YEAR1: &[Question] = &[
     q(
         "y1_gesture",
         "バイバイ、コンニチハなどの身振りをしますか。",
@@ -97,7 +96,7 @@ const YEAR1: &[Question] = &[
         "Does your child understand simple words (come here, give me)?",
     ),
 ];
-const YEAR1M6: &[Question] = &[
+pub const YEAR1M6: &[Question] = &[
     q(
         "y1m6_words",
         "ママ、ブーブーなど意味のあることばをいくつか話しますか。",
@@ -114,7 +113,7 @@ const YEAR1M6: &[Question] = &[
         "Does your child want to be read picture books?",
     ),
 ];
-const YEARS2: &[Question] = &[
+pub const YEARS2: &[Question] = &[
     q("y2_run", "走ることができますか。", "Can your child run?"),
     q(
         "y2_spoon",
@@ -127,7 +126,7 @@ const YEARS2: &[Question] = &[
         "Does your child put two words together (doggy come, more food)?",
     ),
 ];
-const YEARS3: &[Question] = &[
+pub const YEARS3: &[Question] = &[
     q(
         "y3_stairs",
         "手を使わずにひとりで階段をのぼれますか。",
@@ -144,7 +143,7 @@ const YEARS3: &[Question] = &[
         "Can your child say their own name?",
     ),
 ];
-const YEARS4: &[Question] = &[
+pub const YEARS4: &[Question] = &[
     q(
         "y4_hop",
         "片足でケンケンをしてとべますか。",
@@ -156,31 +155,13 @@ const YEARS4: &[Question] = &[
         "Can your child put on and take off clothes alone?",
     ),
 ];
-const YEARS5: &[Question] = &[q(
+pub const YEARS5: &[Question] = &[q(
     "y5_tell",
     "自分の経験したことを、親にわかるように話せますか。",
     "Can your child tell you clearly about something that happened?",
 )];
-const YEARS6: &[Question] = &[q(
+pub const YEARS6: &[Question] = &[q(
     "y6_rules",
     "ルールを守って友達と遊べますか。",
     "Does your child play with friends following the rules?",
 )];
-
-/// The questions asked at `age` (none at 2 weeks and 2 months: notes only).
-pub fn at(age: CheckupAge) -> &'static [Question] {
-    match age {
-        CheckupAge::Weeks2 | CheckupAge::Months2 => &[],
-        CheckupAge::Month1 => MONTH1,
-        CheckupAge::Months3to4 => MONTHS3,
-        CheckupAge::Months6to7 => MONTHS6,
-        CheckupAge::Months9to10 => MONTHS9,
-        CheckupAge::Year1 => YEAR1,
-        CheckupAge::Year1Months6 => YEAR1M6,
-        CheckupAge::Years2 => YEARS2,
-        CheckupAge::Years3 => YEARS3,
-        CheckupAge::Years4 => YEARS4,
-        CheckupAge::Years5 => YEARS5,
-        CheckupAge::Years6 => YEARS6,
-    }
-}

@@ -4,7 +4,7 @@
 //! - [`Checkup`], the clinician's findings (健康診査の記録), entered by health staff while
 //!   the family consents to the health centre; the guardians read them.
 //! - [`CheckupNote`], the parent's own record for an age (保護者の記録): the date each
-//!   milestone was reached, answers to the form's questions ([`super::checkup_questions`])
+//!   milestone was reached, answers to the form's questions ([`CheckupAge::questions`])
 //!   and free notes. One per age, under [`checkup_note_id`], so two phones that write
 //!   the 1-month record write the same record.
 
@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::checkup_questions::Question;
 use super::{FACILITY_MAX_CHARS, HEAD_MM, LENGTH_MM, WEIGHT_G, plain_text, within};
 use crate::ErrorCode;
 use crate::dates::{Day, ymd};
@@ -124,6 +125,26 @@ impl CheckupAge {
         let (years, months, weeks) = self.parts();
         let day = born.add_months(i32::from(years) * 12 + i32::from(months));
         day.add_days(i64::from(weeks) * 7)
+    }
+
+    /// The form's yes/no questions for the parent's record at this age (none at 2 weeks
+    /// and 2 months: notes only).
+    pub fn questions(self) -> &'static [Question] {
+        use super::checkup_questions as q;
+        match self {
+            CheckupAge::Weeks2 | CheckupAge::Months2 => &[],
+            CheckupAge::Month1 => q::MONTH1,
+            CheckupAge::Months3to4 => q::MONTHS3,
+            CheckupAge::Months6to7 => q::MONTHS6,
+            CheckupAge::Months9to10 => q::MONTHS9,
+            CheckupAge::Year1 => q::YEAR1,
+            CheckupAge::Year1Months6 => q::YEAR1M6,
+            CheckupAge::Years2 => q::YEARS2,
+            CheckupAge::Years3 => q::YEARS3,
+            CheckupAge::Years4 => q::YEARS4,
+            CheckupAge::Years5 => q::YEARS5,
+            CheckupAge::Years6 => q::YEARS6,
+        }
     }
 
     /// The form records teeth from the 1 y 6 m checkup.
@@ -326,7 +347,7 @@ impl CheckupNote {
     /// The record's shape (`checkup_invalid`): milestones and questions of its own age,
     /// notes within their length.
     pub fn validate(&self) -> Result<(), ErrorCode> {
-        let questions = super::checkup_questions::at(self.age);
+        let questions = self.age.questions();
         let milestones_ok = self.milestones.keys().all(|m| m.age() == self.age);
         let answers_ok = self
             .answers

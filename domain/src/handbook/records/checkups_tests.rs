@@ -1,5 +1,4 @@
 use super::*;
-use crate::handbook::records::checkup_questions;
 
 fn day(text: &str) -> Day {
     Day::parse(text).unwrap()
@@ -173,7 +172,7 @@ fn the_parents_record_takes_its_own_ages_milestones_and_questions() {
 fn every_question_id_is_unique_and_every_milestone_has_an_age_with_a_record() {
     let mut ids: Vec<&str> = CheckupAge::ALL
         .iter()
-        .flat_map(|age| checkup_questions::at(*age).iter().map(|q| q.id))
+        .flat_map(|age| age.questions().iter().map(|q| q.id))
         .collect();
     let count = ids.len();
     ids.sort_unstable();
