@@ -127,3 +127,25 @@ test('the_growth_page_of_a_family_one_is_not_in_says_so', async ({ page }) => {
   await expect(page.getByText('この手帳は、いまのアカウントでは見られません。', { exact: false })).toBeVisible();
   await expect(page.getByTestId('growth-chart')).toHaveCount(0);
 });
+
+test('what_a_guardian_types_is_kept_when_the_account_check_answers_late', async ({ page }) => {
+  await signIn(page, 'hanako');
+  // The account is checked again at every start; hold its answer back until the person
+  // has typed, as a slow network does. Drawing the page anew would empty the form.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/me', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/handbook/0193a6f0-0000-7000-8000-00000000f001/growth');
+  await expectHeading(page, '成長の記録');
+  const weight = page.getByTestId('measure-form').getByLabel('体重（kg）');
+  await weight.fill('7.85');
+  const answered = page.waitForResponse('**/api/me');
+  release();
+  await answered;
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced');
+  await expect(weight).toHaveValue('7.85');
+});

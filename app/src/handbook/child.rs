@@ -64,13 +64,20 @@ pub enum Lookup {
 /// changes.
 pub fn lookup(family: String) -> RwSignal<Lookup> {
     let found = RwSignal::new(Lookup::Looking);
+    // Only a different answer is told: the account is checked again after every start
+    // and sync, and drawing the page anew each time would drop what the person typed.
+    let set = move |new: Lookup| {
+        if found.with_untracked(|old| *old != new) {
+            found.set(new);
+        }
+    };
     let account = Account::get();
     Effect::new(move |_| {
         let Some(me) = account.me() else {
             return;
         };
         if let Some(summary) = me.families.iter().find(|f| f.id == family) {
-            found.set(Lookup::Found(Child {
+            set(Lookup::Found(Child {
                 id: summary.id.clone(),
                 name: summary.child_name.clone(),
                 born: Day::parse(&summary.child_birth_date),
@@ -83,12 +90,12 @@ pub fn lookup(family: String) -> RwSignal<Lookup> {
             return;
         }
         if !me.has_role(Role::HealthStaff) {
-            found.set(Lookup::NotAllowed);
+            set(Lookup::NotAllowed);
             return;
         }
         let family = family.clone();
         spawn_owned(async move {
-            found.set(match api::family(&family).await {
+            set(match api::family(&family).await {
                 Ok(f) => Lookup::Found(Child {
                     id: f.id,
                     name: f.child_name,
