@@ -33,10 +33,14 @@ test('navigates_the_three_modules_from_the_bottom_bar_and_settings_from_the_head
 });
 
 test('a_module_page_says_what_will_come_instead_of_being_empty', async ({ page }) => {
-  await page.goto('/handbook');
+  await page.goto('/college');
   await expect(page.getByRole('heading', { name: 'これからできること' })).toBeVisible();
-  await expect(page.getByText('妊婦健診と乳幼児健診の記録')).toBeVisible();
+  await expect(page.getByText('受講の申し込みと、公開の抽選')).toBeVisible();
   await expect(page.getByText('ただいま準備中です。')).toBeVisible();
+  // The handbook has none left: its checkups, growth and vaccinations are pages now.
+  await page.goto('/handbook');
+  await expectHeading(page, '電子母子手帳');
+  await expect(page.getByText('ただいま準備中です。')).toHaveCount(0);
 });
 
 test('opens_a_deep_link_and_an_unknown_address', async ({ page }) => {
