@@ -67,14 +67,21 @@ export async function expectHeading(page: Page, text: string) {
 
 /** Waits until the service worker controls the page and has cached the shell. */
 export async function waitForServiceWorker(page: Page) {
-  await page.evaluate(async () => {
+  const controlled = await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise<void>((resolve) =>
-        navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }),
-      );
-    }
+    if (navigator.serviceWorker.controller) return true;
+    return new Promise<boolean>((resolve) => {
+      navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true), { once: true });
+      setTimeout(() => resolve(!!navigator.serviceWorker.controller), 15_000);
+    });
   });
+  if (!controlled) {
+    // The worker became active (and claimed its clients) while this page was still
+    // loading, before it was a client: nothing will take control of this page, but every
+    // page loaded from now on is controlled, as a person's next visit would be.
+    await page.reload();
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+  }
 }
 
 /**
