@@ -7,6 +7,7 @@ mod centre;
 pub mod checkups;
 mod child;
 mod export;
+mod fields;
 pub mod growth;
 mod page;
 pub mod pregnancy;

@@ -229,14 +229,7 @@ pub fn FindingsForm(scope: Scope, born: Day, today: Day) -> impl IntoView {
             pending.set(false);
         });
     };
-    let text =
-        move |id: &'static str, kind: &'static str, mode: &'static str, value: RwSignal<String>| {
-            view! {
-                <input id=id name=id type=kind inputmode=mode autocomplete="off"
-                    prop:value=move || value.get()
-                    on:input=move |e| value.set(event_target_value(&e)) />
-            }
-        };
+    let text = crate::handbook::fields::text_input;
     let lang = move || settings::lang(i18n.get_locale());
     let choice = move |id: &'static str,
                        value: RwSignal<String>,

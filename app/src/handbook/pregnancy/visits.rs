@@ -261,14 +261,7 @@ fn VisitForm(scope: Scope, due: Memo<Option<Day>>) -> impl IntoView {
             pending.set(false);
         });
     };
-    let text =
-        move |id: &'static str, kind: &'static str, mode: &'static str, value: RwSignal<String>| {
-            view! {
-                <input id=id name=id type=kind inputmode=mode autocomplete="off"
-                    prop:value=move || value.get()
-                    on:input=move |e| value.set(event_target_value(&e)) />
-            }
-        };
+    let text = crate::handbook::fields::text_input;
     let dipstick = move |id: &'static str, value: RwSignal<String>| {
         view! {
             <select id=id name=id prop:value=move || value.get() on:change=move |e| value.set(event_target_value(&e))>
